@@ -1,0 +1,82 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"time"
+)
+
+// Config is the server's configuration, read from the environment (API.md: Conventions). Nothing else
+// in the program reads the environment.
+type Config struct {
+	// DatabaseURL is the PostgreSQL system of record.
+	DatabaseURL string
+	// RedisURL is the Redis holding dialogue and other short-lived state.
+	RedisURL string
+	// Addr is the listen address of the HTTP server.
+	Addr string
+	// BaseURL is the public address used in links sent to patients.
+	BaseURL string
+	// PhoneRegion is the region assumed for phone numbers written without a country code ("" = none).
+	PhoneRegion string
+	// ShutdownGrace is how long in-flight requests may finish after a stop signal.
+	ShutdownGrace time.Duration
+	// LogLevel is debug, info, warn or error.
+	LogLevel string
+}
+
+func loadConfig() (Config, error) {
+	c := Config{
+		DatabaseURL:   env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic?sslmode=disable"),
+		RedisURL:      env("REDIS_URL", "redis://127.0.0.1:6379/0"),
+		Addr:          env("CLINIC_ADDR", ":8080"),
+		BaseURL:       os.Getenv("CLINIC_BASE_URL"),
+		PhoneRegion:   os.Getenv("CLINIC_PHONE_REGION"),
+		ShutdownGrace: 15 * time.Second,
+		LogLevel:      env("CLINIC_LOG_LEVEL", "info"),
+	}
+	if v := os.Getenv("CLINIC_SHUTDOWN_GRACE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return c, fmt.Errorf("CLINIC_SHUTDOWN_GRACE: %w", err)
+		}
+		c.ShutdownGrace = d
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://localhost" + portOf(c.Addr)
+	}
+	return c, c.validate()
+}
+
+func (c Config) validate() error {
+	for name, v := range map[string]string{"DATABASE_URL": c.DatabaseURL, "REDIS_URL": c.RedisURL, "CLINIC_BASE_URL": c.BaseURL} {
+		if u, err := url.Parse(v); err != nil || u.Scheme == "" {
+			return fmt.Errorf("%s=%q is not a URL", name, v)
+		}
+	}
+	if c.Addr == "" {
+		return errors.New("CLINIC_ADDR is empty")
+	}
+	return nil
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func portOf(addr string) string {
+	for i := len(addr) - 1; i >= 0; i-- {
+		if addr[i] == ':' {
+			if _, err := strconv.Atoi(addr[i+1:]); err == nil {
+				return addr[i:]
+			}
+		}
+	}
+	return ""
+}

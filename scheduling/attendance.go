@@ -1,0 +1,167 @@
+package scheduling
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// AttendanceException changes one day's attendance: Off, or other hours (several entries for one date
+// give several intervals).
+type AttendanceException struct {
+	Date  string `json:"date"`
+	Off   bool   `json:"off,omitempty"`
+	Start string `json:"start,omitempty"`
+	End   string `json:"end,omitempty"`
+}
+
+// Attendance is when a doctor works at one branch: weekly intervals plus dated exceptions.
+type Attendance struct {
+	DoctorID   ID                    `json:"doctor_id"`
+	BranchID   ID                    `json:"branch_id"`
+	Weekly     []WeeklyHours         `json:"weekly"`
+	Exceptions []AttendanceException `json:"exceptions"`
+}
+
+type exceptionRow struct {
+	day   Date
+	start *int
+	end   *int
+}
+
+func parseExceptions(in []AttendanceException) ([]exceptionRow, error) {
+	out := make([]exceptionRow, 0, len(in))
+	for i, e := range in {
+		field := fmt.Sprintf("exceptions[%d]", i)
+		day, err := ParseDate(e.Date)
+		if err != nil {
+			return nil, invalid("invalid_date", "%s: %q is not a date (YYYY-MM-DD)", field, e.Date)
+		}
+		if e.Off {
+			if e.Start != "" || e.End != "" {
+				return nil, rule("invalid_exception", "%s: a day off has no start or end", field)
+			}
+			out = append(out, exceptionRow{day: day})
+			continue
+		}
+		sp, err := parseSpan(e.Start, e.End, field)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, exceptionRow{day: day, start: &sp.Start, end: &sp.End})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.day != b.day {
+			return daysBetween(a.day, b.day) > 0
+		}
+		return a.start == nil || (b.start != nil && *a.start < *b.start)
+	})
+	for i := 1; i < len(out); i++ {
+		a, b := out[i-1], out[i]
+		if a.day == b.day && (a.start == nil || b.start == nil || *b.start < *a.end) {
+			return nil, rule("overlapping_hours", "exceptions on %s overlap (a day off cannot have hours too)", dateString(a.day))
+		}
+	}
+	return out, nil
+}
+
+// SetAttendance replaces a doctor's weekly attendance and exceptions at one branch. A doctor is in one
+// place at a time: hours overlapping those at another branch are refused.
+func (s *Service) SetAttendance(ctx context.Context, a Attendance) (*Attendance, error) {
+	if a.BranchID == 0 {
+		return nil, rule("missing_branch", "branch_id is required")
+	}
+	weekly, err := parseWeekly(a.Weekly, "weekly")
+	if err != nil {
+		return nil, err
+	}
+	exceptions, err := parseExceptions(a.Exceptions)
+	if err != nil {
+		return nil, err
+	}
+	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		var doctorOK, branchOK bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM doctors WHERE id = $1 FOR UPDATE),
+			EXISTS (SELECT 1 FROM branches WHERE id = $2)`, a.DoctorID, a.BranchID).Scan(&doctorOK, &branchOK); err != nil {
+			return fmt.Errorf("check doctor and branch: %w", err)
+		}
+		if !doctorOK {
+			return notFound("doctor", a.DoctorID)
+		}
+		if !branchOK {
+			return notFound("branch", a.BranchID)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM doctor_hours WHERE doctor_id = $1 AND branch_id = $2;`, a.DoctorID, a.BranchID); err != nil {
+			return fmt.Errorf("clear attendance: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM doctor_exceptions WHERE doctor_id = $1 AND branch_id = $2`, a.DoctorID, a.BranchID); err != nil {
+			return fmt.Errorf("clear exceptions: %w", err)
+		}
+		if err := insertWeekly(ctx, tx, "doctor_hours", "doctor_id", a.DoctorID, weekly, a.BranchID); err != nil {
+			if code, _ := pgCode(err); code == sqlstateExclusion {
+				return rule("attendance_overlap", "doctor %d already attends another branch during some of these hours", a.DoctorID)
+			}
+			return err
+		}
+		for _, e := range exceptions {
+			if _, err := tx.Exec(ctx, `INSERT INTO doctor_exceptions (doctor_id, branch_id, day, start_minute, end_minute)
+				VALUES ($1, $2, $3, $4, $5)`, a.DoctorID, a.BranchID, dateString(e.day), e.start, e.end); err != nil {
+				return fmt.Errorf("insert exception: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetAttendance(ctx, a.DoctorID, a.BranchID)
+}
+
+// GetAttendance returns a doctor's attendance at one branch.
+func (s *Service) GetAttendance(ctx context.Context, doctorID, branchID ID) (*Attendance, error) {
+	if _, err := s.GetDoctor(ctx, doctorID); err != nil {
+		return nil, err
+	}
+	if _, err := s.GetBranch(ctx, branchID); err != nil {
+		return nil, err
+	}
+	a := Attendance{DoctorID: doctorID, BranchID: branchID, Weekly: []WeeklyHours{}, Exceptions: []AttendanceException{}}
+	rows, err := s.db.Query(ctx, `SELECT weekday, start_minute, end_minute FROM doctor_hours
+		WHERE doctor_id = $1 AND branch_id = $2 ORDER BY weekday, start_minute`, doctorID, branchID)
+	if err != nil {
+		return nil, fmt.Errorf("load attendance: %w", err)
+	}
+	spans, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (weeklySpan, error) {
+		var w weeklySpan
+		return w, row.Scan(&w.weekday, &w.span.Start, &w.span.End)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load attendance: %w", err)
+	}
+	a.Weekly = fromWeekly(spans)
+	rows, err = s.db.Query(ctx, `SELECT to_char(day, 'YYYY-MM-DD'), start_minute, end_minute FROM doctor_exceptions
+		WHERE doctor_id = $1 AND branch_id = $2 ORDER BY day, start_minute`, doctorID, branchID)
+	if err != nil {
+		return nil, fmt.Errorf("load exceptions: %w", err)
+	}
+	a.Exceptions, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (AttendanceException, error) {
+		var e AttendanceException
+		var st, en *int
+		if err := row.Scan(&e.Date, &st, &en); err != nil {
+			return e, err
+		}
+		if st == nil {
+			e.Off = true
+		} else {
+			e.Start, e.End = formatClock(*st), formatClock(*en)
+		}
+		return e, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load exceptions: %w", err)
+	}
+	return &a, nil
+}

@@ -1,0 +1,186 @@
+package scheduling
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/text/currency"
+)
+
+// Branch is a clinic location with its own time zone, currency, tax rate and opening hours.
+type Branch struct {
+	ID                  ID            `json:"id"`
+	Name                string        `json:"name"`
+	Timezone            string        `json:"timezone"`
+	Currency            string        `json:"currency"`
+	TaxRateBP           int           `json:"tax_rate_bp"`
+	SlotIntervalMinutes *int          `json:"slot_interval_minutes"`
+	MinNoticeMinutes    int           `json:"min_notice_minutes"`
+	HorizonDays         int           `json:"horizon_days"`
+	Hours               []WeeklyHours `json:"hours"`
+}
+
+// BranchInput is what creating a branch takes.
+type BranchInput struct {
+	Name                string        `json:"name"`
+	Timezone            string        `json:"timezone"`
+	Currency            string        `json:"currency"`
+	TaxRateBP           *int          `json:"tax_rate_bp"`
+	SlotIntervalMinutes *int          `json:"slot_interval_minutes"`
+	MinNoticeMinutes    *int          `json:"min_notice_minutes"`
+	HorizonDays         *int          `json:"horizon_days"`
+	Hours               []WeeklyHours `json:"hours"`
+}
+
+// LoadLocation resolves an IANA zone name; "Local" and "" are refused because they depend on the server.
+func LoadLocation(name string) (*time.Location, error) {
+	if name == "" || name == "Local" {
+		return nil, rule("invalid_timezone", "timezone %q is not an IANA time zone name", name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, rule("invalid_timezone", "timezone %q is not an IANA time zone name", name)
+	}
+	return loc, nil
+}
+
+func (in *BranchInput) validate() ([]weeklySpan, error) {
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" {
+		return nil, rule("missing_name", "name is required")
+	}
+	if _, err := LoadLocation(in.Timezone); err != nil {
+		return nil, err
+	}
+	if _, err := currency.ParseISO(in.Currency); err != nil || len(in.Currency) != 3 || strings.ToUpper(in.Currency) != in.Currency {
+		return nil, rule("invalid_currency", "currency %q is not an ISO 4217 code", in.Currency)
+	}
+	if in.TaxRateBP == nil {
+		return nil, rule("missing_tax_rate", "tax_rate_bp is required (basis points, 0 for none)")
+	}
+	if err := between("tax_rate_bp", *in.TaxRateBP, 0, 100000); err != nil {
+		return nil, err
+	}
+	if in.SlotIntervalMinutes != nil {
+		if err := between("slot_interval_minutes", *in.SlotIntervalMinutes, 1, 1440); err != nil {
+			return nil, err
+		}
+	}
+	if in.MinNoticeMinutes != nil {
+		if err := between("min_notice_minutes", *in.MinNoticeMinutes, 0, 525600); err != nil {
+			return nil, err
+		}
+	}
+	if in.HorizonDays != nil {
+		if err := between("horizon_days", *in.HorizonDays, 1, 730); err != nil {
+			return nil, err
+		}
+	}
+	return parseWeekly(in.Hours, "hours")
+}
+
+func between(field string, v, lo, hi int) error {
+	if v < lo || v > hi {
+		return rule("out_of_range", "%s must be between %d and %d, got %d", field, lo, hi, v)
+	}
+	return nil
+}
+
+// CreateBranch adds a branch with its weekly opening hours.
+func (s *Service) CreateBranch(ctx context.Context, in BranchInput) (*Branch, error) {
+	spans, err := in.validate()
+	if err != nil {
+		return nil, err
+	}
+	var id ID
+	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
+			INSERT INTO branches (name, timezone, currency, tax_rate_bp, slot_interval_minutes,
+				min_notice_minutes, horizon_days)
+			VALUES ($1, $2, $3, $4, $5, coalesce($6, 60), coalesce($7, 90)) RETURNING id`,
+			in.Name, in.Timezone, in.Currency, *in.TaxRateBP, in.SlotIntervalMinutes,
+			in.MinNoticeMinutes, in.HorizonDays).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("insert branch: %w", err)
+		}
+		return insertWeekly(ctx, tx, "branch_hours", "branch_id", id, spans)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetBranch(ctx, id)
+}
+
+// insertWeekly writes weekly spans into one of the weekly-hours tables keyed by owner.
+func insertWeekly(ctx context.Context, tx pgx.Tx, table, ownerCol string, owner ID, spans []weeklySpan, extra ...any) error {
+	if len(spans) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(spans))
+	cols := []string{ownerCol, "weekday", "start_minute", "end_minute"}
+	for i, sp := range spans {
+		rows[i] = append([]any{owner, sp.weekday, sp.span.Start, sp.span.End}, extra...)
+	}
+	if len(extra) > 0 {
+		cols = append(cols, "branch_id")
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("insert %s: %w", table, err)
+	}
+	return nil
+}
+
+// GetBranch returns one branch with its hours.
+func (s *Service) GetBranch(ctx context.Context, id ID) (*Branch, error) {
+	branches, err := s.listBranches(ctx, "WHERE b.id = $1", id)
+	if err != nil {
+		return nil, err
+	}
+	if len(branches) == 0 {
+		return nil, notFound("branch", id)
+	}
+	return &branches[0], nil
+}
+
+// ListBranches returns every branch.
+func (s *Service) ListBranches(ctx context.Context) ([]Branch, error) {
+	return s.listBranches(ctx, "")
+}
+
+func (s *Service) listBranches(ctx context.Context, where string, args ...any) ([]Branch, error) {
+	rows, err := s.db.Query(ctx, `
+		SELECT b.id, b.name, b.timezone, b.currency, b.tax_rate_bp, b.slot_interval_minutes,
+			b.min_notice_minutes, b.horizon_days,
+			coalesce(array_agg(h.weekday ORDER BY h.weekday, h.start_minute) FILTER (WHERE h.weekday IS NOT NULL), '{}'),
+			coalesce(array_agg(h.start_minute ORDER BY h.weekday, h.start_minute) FILTER (WHERE h.weekday IS NOT NULL), '{}'),
+			coalesce(array_agg(h.end_minute ORDER BY h.weekday, h.start_minute) FILTER (WHERE h.weekday IS NOT NULL), '{}')
+		FROM branches b LEFT JOIN branch_hours h ON h.branch_id = b.id `+where+`
+		GROUP BY b.id ORDER BY b.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list branches: %w", err)
+	}
+	defer rows.Close()
+	var out []Branch
+	for rows.Next() {
+		var b Branch
+		var wd, st, en []int
+		if err := rows.Scan(&b.ID, &b.Name, &b.Timezone, &b.Currency, &b.TaxRateBP, &b.SlotIntervalMinutes,
+			&b.MinNoticeMinutes, &b.HorizonDays, &wd, &st, &en); err != nil {
+			return nil, fmt.Errorf("scan branch: %w", err)
+		}
+		b.Hours = fromWeekly(zipWeekly(wd, st, en))
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+func zipWeekly(wd, st, en []int) []weeklySpan {
+	out := make([]weeklySpan, len(wd))
+	for i := range wd {
+		out[i] = weeklySpan{wd[i], spanOf(st[i], en[i])}
+	}
+	return out
+}

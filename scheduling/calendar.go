@@ -1,0 +1,245 @@
+package scheduling
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"clinic/scheduling/availability"
+)
+
+// Channels a booking may come from; all but staff are online and get minimum notice and a horizon.
+const (
+	ChannelStaff    = "staff"
+	ChannelWebForm  = "web_form"
+	ChannelChatbot  = "chatbot"
+	ChannelWhatsApp = "whatsapp"
+	ChannelTelegram = "telegram"
+)
+
+func validChannel(c string) bool {
+	switch c {
+	case ChannelStaff, ChannelWebForm, ChannelChatbot, ChannelWhatsApp, ChannelTelegram:
+		return true
+	}
+	return false
+}
+
+// calendar is everything the engine needs for some doctors at one branch over a range of local dates.
+type calendar struct {
+	branch  *Branch
+	loc     *time.Location
+	exams   []Examination
+	from    Date
+	to      Date
+	doctors []doctorCalendar
+	// rooms suitable for the session (empty when no examination needs one).
+	needsRoom bool
+	rooms     []availability.Room
+}
+
+type doctorCalendar struct {
+	id         ID
+	weekly     availability.Weekly
+	exceptions map[Date][]availability.Span
+	busy       []availability.Interval // blocks and non-cancelled sessions
+	sessions   []availability.Interval // the sessions alone, to tell "taken" from "closed"
+}
+
+// loadSetup reads the branch and the examinations and checks that they go together.
+func (s *Service) loadSetup(ctx context.Context, branchID ID, examIDs []ID) (*Branch, *time.Location, []Examination, error) {
+	branch, err := s.GetBranch(ctx, branchID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	loc, err := LoadLocation(branch.Timezone)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("branch %d: %w", branchID, err)
+	}
+	exams, err := s.examinationsInOrder(ctx, examIDs)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, e := range exams {
+		if !slices.Contains(e.BranchIDs, branchID) {
+			return nil, nil, nil, rule("examination_not_offered", "examination %q is not offered at branch %q", e.Name, branch.Name)
+		}
+	}
+	return branch, loc, exams, nil
+}
+
+// qualifiedDoctors returns the doctors who perform every one of exams.
+func qualifiedDoctors(exams []Examination) []ID {
+	out := slices.Clone(exams[0].DoctorIDs)
+	for _, e := range exams[1:] {
+		out = slices.DeleteFunc(out, func(id ID) bool { return !slices.Contains(e.DoctorIDs, id) })
+	}
+	return out
+}
+
+// loadCalendar reads the attendance, exceptions, blocks and sessions of doctorIDs at the branch, and
+// the rooms the session could use, for local dates [from, to], in one round trip.
+func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, doctorIDs []ID, from, to Date) (*calendar, error) {
+	cal := &calendar{branch: branch, loc: loc, exams: exams, from: from, to: to}
+	// Sessions may run past midnight, so busy time is read a day either side.
+	lo, hi := midnight(addDays(from, -1), loc), midnight(addDays(to, 2), loc)
+	var roomFilter []ID
+	for _, e := range exams {
+		if e.NeedsRoom {
+			cal.needsRoom = true
+			if len(e.RoomIDs) > 0 {
+				if roomFilter == nil {
+					roomFilter = slices.Clone(e.RoomIDs)
+				} else {
+					roomFilter = slices.DeleteFunc(roomFilter, func(id ID) bool { return !slices.Contains(e.RoomIDs, id) })
+				}
+			}
+		}
+	}
+	byDoctor := make(map[ID]*doctorCalendar, len(doctorIDs))
+	cal.doctors = make([]doctorCalendar, len(doctorIDs))
+	for i, id := range doctorIDs {
+		cal.doctors[i] = doctorCalendar{id: id, exceptions: map[Date][]availability.Span{}}
+		byDoctor[id] = &cal.doctors[i]
+	}
+	rooms := map[ID]*availability.Room{}
+
+	batch := &pgx.Batch{}
+	batch.Queue(`SELECT doctor_id, weekday, start_minute, end_minute FROM doctor_hours
+		WHERE branch_id = $1 AND doctor_id = ANY($2)`, branch.ID, doctorIDs).Query(func(rows pgx.Rows) error {
+		var d ID
+		var wd, st, en int
+		_, err := pgx.ForEachRow(rows, []any{&d, &wd, &st, &en}, func() error {
+			byDoctor[d].weekly[wd] = append(byDoctor[d].weekly[wd], spanOf(st, en))
+			return nil
+		})
+		return err
+	})
+	batch.Queue(`SELECT doctor_id, day, start_minute, end_minute FROM doctor_exceptions
+		WHERE branch_id = $1 AND doctor_id = ANY($2) AND day BETWEEN $3 AND $4`,
+		branch.ID, doctorIDs, dateString(addDays(from, -1)), dateString(addDays(to, 1))).Query(func(rows pgx.Rows) error {
+		var d ID
+		var day time.Time
+		var st, en *int
+		_, err := pgx.ForEachRow(rows, []any{&d, &day, &st, &en}, func() error {
+			key := dateOf(day)
+			spans := byDoctor[d].exceptions[key]
+			if spans == nil {
+				spans = []availability.Span{}
+			}
+			if st != nil {
+				spans = append(spans, spanOf(*st, *en))
+			}
+			byDoctor[d].exceptions[key] = spans
+			return nil
+		})
+		return err
+	})
+	// A doctor is busy with sessions and doctor blocks anywhere, and with this branch's closures.
+	batch.Queue(`
+		SELECT doctor_id, starts_at, ends_at, true FROM sessions
+		WHERE doctor_id = ANY($1) AND status <> 'cancelled' AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
+		UNION ALL
+		SELECT d, starts_at, ends_at, false FROM blocks, unnest($1::bigint[]) d
+		WHERE (doctor_id = d OR (branch_id = $4 AND doctor_id IS NULL AND room_id IS NULL))
+			AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)`,
+		doctorIDs, lo, hi, branch.ID).Query(func(rows pgx.Rows) error {
+		var d ID
+		var iv availability.Interval
+		var isSession bool
+		_, err := pgx.ForEachRow(rows, []any{&d, &iv.Start, &iv.End, &isSession}, func() error {
+			dc := byDoctor[d]
+			dc.busy = append(dc.busy, iv)
+			if isSession {
+				dc.sessions = append(dc.sessions, iv)
+			}
+			return nil
+		})
+		return err
+	})
+	if cal.needsRoom {
+		batch.Queue(`SELECT id FROM rooms WHERE branch_id = $1 AND ($2::bigint[] IS NULL OR id = ANY($2)) ORDER BY id`,
+			branch.ID, roomFilter).Query(func(rows pgx.Rows) error {
+			var id ID
+			_, err := pgx.ForEachRow(rows, []any{&id}, func() error {
+				cal.rooms = append(cal.rooms, availability.Room{ID: int64(id)})
+				return nil
+			})
+			return err
+		})
+		batch.Queue(`
+			SELECT room_id, starts_at, ends_at FROM sessions
+			WHERE branch_id = $1 AND room_id IS NOT NULL AND status <> 'cancelled' AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
+			UNION ALL
+			SELECT room_id, starts_at, ends_at FROM blocks
+			WHERE branch_id = $1 AND room_id IS NOT NULL AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)`,
+			branch.ID, lo, hi).Query(func(rows pgx.Rows) error {
+			for i := range cal.rooms {
+				rooms[ID(cal.rooms[i].ID)] = &cal.rooms[i]
+			}
+			var id ID
+			var iv availability.Interval
+			_, err := pgx.ForEachRow(rows, []any{&id, &iv.Start, &iv.End}, func() error {
+				if r := rooms[id]; r != nil {
+					r.Busy = append(r.Busy, iv)
+				}
+				return nil
+			})
+			return err
+		})
+	}
+	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, fmt.Errorf("load calendar: %w", err)
+	}
+	return cal, nil
+}
+
+// query builds the engine's query for one doctor of the calendar.
+func (cal *calendar) query(d *doctorCalendar, busy []availability.Interval, rooms []availability.Room) *availability.Query {
+	q := &availability.Query{
+		Location:    cal.loc,
+		From:        cal.from,
+		To:          cal.to,
+		BranchHours: weeklyOf(cal.branch.Hours),
+		Attendance:  d.weekly,
+		Exceptions:  d.exceptions,
+		Busy:        busy,
+		NeedsRoom:   cal.needsRoom,
+		Rooms:       rooms,
+	}
+	q.Exams = make([]availability.Exam, len(cal.exams))
+	for i, e := range cal.exams {
+		q.Exams[i].Duration = time.Duration(e.DurationMinutes) * time.Minute
+		if len(e.Windows) > 0 {
+			w := weeklyOf(e.Windows)
+			q.Exams[i].Windows = &w
+		}
+	}
+	if cal.branch.SlotIntervalMinutes != nil {
+		q.Step = time.Duration(*cal.branch.SlotIntervalMinutes) * time.Minute
+	}
+	return q
+}
+
+// weeklyOf converts API-form hours that were validated when stored.
+func weeklyOf(hours []WeeklyHours) availability.Weekly {
+	var w availability.Weekly
+	for _, h := range hours {
+		sp, _ := parseSpan(h.Start, h.End, "")
+		w[h.Weekday] = append(w[h.Weekday], sp)
+	}
+	return w
+}
+
+// bounds returns the earliest and latest start a channel may book, as of now (DESIGN 3.1: minimum notice
+// and horizon apply to online channels only; staff are not offered past starts but may book them).
+func (cal *calendar) bounds(channel string, now time.Time) (notBefore, notAfter time.Time) {
+	if channel == ChannelStaff {
+		return now, time.Time{}
+	}
+	return now.Add(time.Duration(cal.branch.MinNoticeMinutes) * time.Minute),
+		now.AddDate(0, 0, cal.branch.HorizonDays)
+}

@@ -1,0 +1,193 @@
+package scheduling
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Examination is a bookable service: its price, duration, where and by whom it is performed, and when.
+type Examination struct {
+	ID              ID            `json:"id"`
+	Code            string        `json:"code"`
+	Name            string        `json:"name"`
+	Price           int64         `json:"price"`
+	DurationMinutes int           `json:"duration_minutes"`
+	Taxable         bool          `json:"taxable"`
+	NeedsRoom       bool          `json:"needs_room"`
+	BranchIDs       []ID          `json:"branch_ids"`
+	DoctorIDs       []ID          `json:"doctor_ids"`
+	RoomIDs         []ID          `json:"room_ids"`
+	Windows         []WeeklyHours `json:"windows"`
+}
+
+// ExaminationInput is what creating an examination takes. RoomIDs optionally limits which rooms
+// of its branches it may use (none: any room).
+type ExaminationInput struct {
+	Code            string        `json:"code"`
+	Name            string        `json:"name"`
+	Price           *int64        `json:"price"`
+	DurationMinutes *int          `json:"duration_minutes"`
+	Taxable         *bool         `json:"taxable"`
+	NeedsRoom       bool          `json:"needs_room"`
+	BranchIDs       []ID          `json:"branch_ids"`
+	DoctorIDs       []ID          `json:"doctor_ids"`
+	RoomIDs         []ID          `json:"room_ids"`
+	Windows         []WeeklyHours `json:"windows"`
+}
+
+func (in *ExaminationInput) validate() ([]weeklySpan, error) {
+	in.Code, in.Name = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name)
+	switch {
+	case in.Code == "":
+		return nil, rule("missing_code", "code is required")
+	case in.Name == "":
+		return nil, rule("missing_name", "name is required")
+	case in.Price == nil:
+		return nil, rule("missing_price", "price is required (minor units)")
+	case *in.Price < 0:
+		return nil, rule("negative_price", "price must not be negative")
+	case in.DurationMinutes == nil:
+		return nil, rule("missing_duration", "duration_minutes is required")
+	case *in.DurationMinutes <= 0 || *in.DurationMinutes > 1440:
+		return nil, rule("invalid_duration", "duration_minutes must be between 1 and 1440")
+	case in.Taxable == nil:
+		return nil, rule("missing_taxable", "taxable is required")
+	case len(in.BranchIDs) == 0:
+		return nil, rule("missing_branches", "branch_ids needs at least one branch")
+	case len(in.RoomIDs) > 0 && !in.NeedsRoom:
+		return nil, rule("rooms_without_need", "room_ids is only meaningful with needs_room")
+	}
+	return parseWeekly(in.Windows, "windows")
+}
+
+// CreateExamination adds an examination with its branches, doctors, rooms and service windows.
+func (s *Service) CreateExamination(ctx context.Context, in ExaminationInput) (*Examination, error) {
+	windows, err := in.validate()
+	if err != nil {
+		return nil, err
+	}
+	var id ID
+	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO examinations (code, name, price, duration_minutes, taxable, needs_room)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			in.Code, in.Name, *in.Price, *in.DurationMinutes, *in.Taxable, in.NeedsRoom).Scan(&id)
+		if code, _ := pgCode(err); code == sqlstateUnique {
+			return conflict("duplicate_code", "an examination with code %q exists", in.Code)
+		} else if err != nil {
+			return fmt.Errorf("insert examination: %w", err)
+		}
+		if err := linkIDs(ctx, tx, "examination_branches", "branch_id", "branch", id, in.BranchIDs); err != nil {
+			return err
+		}
+		if err := linkIDs(ctx, tx, "examination_doctors", "doctor_id", "doctor", id, in.DoctorIDs); err != nil {
+			return err
+		}
+		if err := linkIDs(ctx, tx, "examination_rooms", "room_id", "room", id, in.RoomIDs); err != nil {
+			return err
+		}
+		if len(in.RoomIDs) > 0 {
+			var foreign int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM rooms WHERE id = ANY($1) AND branch_id <> ALL($2)`,
+				in.RoomIDs, in.BranchIDs).Scan(&foreign); err != nil {
+				return fmt.Errorf("check rooms: %w", err)
+			}
+			if foreign > 0 {
+				return rule("room_outside_branches", "every room in room_ids must belong to one of branch_ids")
+			}
+		}
+		return insertWeekly(ctx, tx, "examination_windows", "examination_id", id, windows)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetExamination(ctx, id)
+}
+
+// linkIDs inserts (examination, other) pairs; an unknown other id is a not-found error naming it.
+func linkIDs(ctx context.Context, tx pgx.Tx, table, col, what string, examID ID, ids []ID) error {
+	for _, other := range ids {
+		_, err := tx.Exec(ctx, `INSERT INTO `+table+` (examination_id, `+col+`) VALUES ($1, $2) ON CONFLICT DO NOTHING`, examID, other)
+		if code, _ := pgCode(err); code == sqlstateForeignKey {
+			return notFound(what, other)
+		} else if err != nil {
+			return fmt.Errorf("insert %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+const examinationSelect = `
+	SELECT e.id, e.code, e.name, e.price, e.duration_minutes, e.taxable, e.needs_room,
+		array(SELECT branch_id FROM examination_branches WHERE examination_id = e.id ORDER BY 1),
+		array(SELECT doctor_id FROM examination_doctors WHERE examination_id = e.id ORDER BY 1),
+		array(SELECT room_id FROM examination_rooms WHERE examination_id = e.id ORDER BY 1),
+		array(SELECT weekday FROM examination_windows WHERE examination_id = e.id ORDER BY weekday, start_minute),
+		array(SELECT start_minute FROM examination_windows WHERE examination_id = e.id ORDER BY weekday, start_minute),
+		array(SELECT end_minute FROM examination_windows WHERE examination_id = e.id ORDER BY weekday, start_minute)
+	FROM examinations e`
+
+func scanExamination(row pgx.CollectableRow) (Examination, error) {
+	var e Examination
+	var wd, st, en []int
+	err := row.Scan(&e.ID, &e.Code, &e.Name, &e.Price, &e.DurationMinutes, &e.Taxable, &e.NeedsRoom,
+		&e.BranchIDs, &e.DoctorIDs, &e.RoomIDs, &wd, &st, &en)
+	e.Windows = fromWeekly(zipWeekly(wd, st, en))
+	return e, err
+}
+
+// GetExamination returns one examination.
+func (s *Service) GetExamination(ctx context.Context, id ID) (*Examination, error) {
+	rows, err := s.db.Query(ctx, examinationSelect+` WHERE e.id = $1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("get examination: %w", err)
+	}
+	e, err := pgx.CollectExactlyOneRow(rows, scanExamination)
+	if err != nil {
+		return nil, noRows(err, "examination", id)
+	}
+	return &e, nil
+}
+
+// ListExaminations returns the examinations offered at a branch, or all when branchID is 0.
+func (s *Service) ListExaminations(ctx context.Context, branchID ID) ([]Examination, error) {
+	rows, err := s.db.Query(ctx, examinationSelect+` WHERE $1 = 0 OR EXISTS (SELECT 1 FROM examination_branches b
+		WHERE b.examination_id = e.id AND b.branch_id = $1) ORDER BY e.id`, branchID)
+	if err != nil {
+		return nil, fmt.Errorf("list examinations: %w", err)
+	}
+	return pgx.CollectRows(rows, scanExamination)
+}
+
+// examinationsInOrder loads the given examinations, in the order given (repeats allowed).
+func (s *Service) examinationsInOrder(ctx context.Context, ids []ID) ([]Examination, error) {
+	if len(ids) == 0 {
+		return nil, rule("missing_examinations", "at least one examination is required")
+	}
+	if len(ids) > 20 {
+		return nil, rule("too_many_examinations", "a session holds at most 20 examinations")
+	}
+	rows, err := s.db.Query(ctx, examinationSelect+` WHERE e.id = ANY($1)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("load examinations: %w", err)
+	}
+	found, err := pgx.CollectRows(rows, scanExamination)
+	if err != nil {
+		return nil, fmt.Errorf("load examinations: %w", err)
+	}
+	byID := make(map[ID]Examination, len(found))
+	for _, e := range found {
+		byID[e.ID] = e
+	}
+	out := make([]Examination, len(ids))
+	for i, id := range ids {
+		e, ok := byID[id]
+		if !ok {
+			return nil, notFound("examination", id)
+		}
+		out[i] = e
+	}
+	return out, nil
+}

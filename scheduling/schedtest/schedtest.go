@@ -1,0 +1,108 @@
+// Package schedtest builds scheduling fixtures for tests: a service on a fresh database with a fixed
+// clock, and a small clinic to book into.
+package schedtest
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"clinic/migrations/dbtest"
+	"clinic/scheduling"
+)
+
+// Now is the fixed clock of the fixtures: Monday 4 January 2027, 06:00 UTC (06:00 in Lisbon).
+var Now = time.Date(2027, 1, 4, 6, 0, 0, 0, time.UTC)
+
+// Clinic is a branch in Lisbon open Monday to Saturday 08:00–13:00 and 14:00–19:00 with two rooms, a
+// doctor attending all of it, a 30-minute consultation, a 20-minute ECG that needs a room, and a patient.
+type Clinic struct {
+	Branch       *scheduling.Branch
+	Loc          *time.Location
+	Rooms        []scheduling.ID
+	Doctor       *scheduling.Doctor
+	Consultation *scheduling.Examination
+	ECG          *scheduling.Examination
+	Patient      *scheduling.Patient
+}
+
+// Bundle is a service on its own database.
+type Bundle struct {
+	Pool *pgxpool.Pool
+	Svc  *scheduling.Service
+	// Clock is what the service sees as now; tests may move it.
+	Clock *time.Time
+}
+
+// New returns a service on a fresh database with the clock at Now.
+func New(t testing.TB) *Bundle {
+	t.Helper()
+	pool := dbtest.NewPool(t)
+	clock := Now
+	svc := scheduling.NewService(pool, slog.New(slog.DiscardHandler), func() time.Time { return clock }, scheduling.Config{})
+	return &Bundle{Pool: pool, Svc: svc, Clock: &clock}
+}
+
+// Must returns v, failing the test given to the returned function when err is set:
+// Must(svc.CreateDoctor(ctx, "A", ""))(t).
+func Must[T any](v T, err error) func(testing.TB) T {
+	return func(t testing.TB) T {
+		t.Helper()
+		if err != nil {
+			t.Fatalf("fixture: %v", err)
+		}
+		return v
+	}
+}
+
+// Hours is Monday to Saturday 08:00–13:00 and 14:00–19:00.
+func Hours() []scheduling.WeeklyHours {
+	var h []scheduling.WeeklyHours
+	for d := 1; d <= 6; d++ {
+		h = append(h, scheduling.WeeklyHours{Weekday: d, Start: "08:00", End: "13:00"},
+			scheduling.WeeklyHours{Weekday: d, Start: "14:00", End: "19:00"})
+	}
+	return h
+}
+
+// NewClinic creates the standard clinic.
+func NewClinic(t testing.TB, svc *scheduling.Service) *Clinic {
+	t.Helper()
+	ctx := context.Background()
+	zero, thirty, twenty, no := 0, 30, 20, false
+	c := &Clinic{}
+	c.Branch = Must(svc.CreateBranch(ctx, scheduling.BranchInput{Name: "Lisbon", Timezone: "Europe/Lisbon",
+		Currency: "EUR", TaxRateBP: &zero, Hours: Hours()}))(t)
+	c.Loc, _ = time.LoadLocation("Europe/Lisbon")
+	for _, name := range []string{"Room 1", "Room 2"} {
+		c.Rooms = append(c.Rooms, Must(svc.CreateRoom(ctx, c.Branch.ID, name))(t).ID)
+	}
+	c.Doctor = Must(svc.CreateDoctor(ctx, "Ana Ferreira", "General practice"))(t)
+	Must(svc.SetAttendance(ctx, scheduling.Attendance{DoctorID: c.Doctor.ID, BranchID: c.Branch.ID, Weekly: Hours()}))(t)
+	price := int64(6000)
+	c.Consultation = Must(svc.CreateExamination(ctx, scheduling.ExaminationInput{Code: "GP", Name: "Consultation",
+		Price: &price, DurationMinutes: &thirty, Taxable: &no, BranchIDs: []scheduling.ID{c.Branch.ID},
+		DoctorIDs: []scheduling.ID{c.Doctor.ID}}))(t)
+	c.ECG = Must(svc.CreateExamination(ctx, scheduling.ExaminationInput{Code: "ECG", Name: "ECG",
+		Price: &price, DurationMinutes: &twenty, Taxable: &no, NeedsRoom: true, BranchIDs: []scheduling.ID{c.Branch.ID},
+		DoctorIDs: []scheduling.ID{c.Doctor.ID}}))(t)
+	c.Patient = Must(svc.CreatePatient(ctx, scheduling.PatientInput{Name: "Maria Silva", Phone: "+351912345671"}))(t)
+	return c
+}
+
+// At is a local time in the clinic's zone on the given day of January 2027.
+func (c *Clinic) At(day, hour, minute int) time.Time {
+	return time.Date(2027, 1, day, hour, minute, 0, 0, c.Loc)
+}
+
+// Booking is a booking of the consultation for the clinic's patient at start.
+func (c *Clinic) Booking(start time.Time, exams ...scheduling.ID) scheduling.BookingInput {
+	if len(exams) == 0 {
+		exams = []scheduling.ID{c.Consultation.ID}
+	}
+	return scheduling.BookingInput{PatientID: c.Patient.ID, BranchID: c.Branch.ID, DoctorID: c.Doctor.ID,
+		ExaminationIDs: exams, Start: start}
+}

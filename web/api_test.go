@@ -1,0 +1,88 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
+
+	"clinic/migrations/dbtest"
+	"clinic/scheduling/schedtest"
+	"clinic/web/access"
+)
+
+// testBundle is a server on its own database with a token per role and the standard clinic.
+type testBundle struct {
+	*schedtest.Bundle
+	url    string
+	clinic *schedtest.Clinic
+	tokens map[access.Role]string
+	client *http.Client
+}
+
+func setup(t *testing.T) *testBundle {
+	t.Helper()
+	b := schedtest.New(t)
+	rdb, _ := dbtest.NewRedis(t)
+	return serveBundle(t, b, rdb)
+}
+
+func serveBundle(t *testing.T, b *schedtest.Bundle, rdb *redis.Client) *testBundle {
+	acc := access.NewStore(b.Pool)
+	h := NewHandler(Deps{Logger: slog.New(slog.DiscardHandler), Pool: b.Pool, Redis: rdb, Scheduling: b.Svc, Access: acc})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	tb := &testBundle{Bundle: b, url: srv.URL, clinic: schedtest.NewClinic(t, b.Svc), tokens: map[access.Role]string{},
+		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
+	for _, r := range []access.Role{access.Owner, access.Manager, access.Doctor, access.Receptionist} {
+		tok, err := acc.CreateToken(context.Background(), r, string(r))
+		require.NoError(t, err)
+		tb.tokens[r] = tok
+	}
+	return tb
+}
+
+// call sends body (a string is sent as is, anything else as JSON) with the role's token and decodes the
+// answer.
+func (tb *testBundle) call(t *testing.T, role access.Role, method, path string, body any) (int, map[string]any) {
+	t.Helper()
+	var rd io.Reader
+	switch v := body.(type) {
+	case nil:
+	case string:
+		rd = bytes.NewBufferString(v)
+	default:
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, tb.url+path, rd)
+	require.NoError(t, err)
+	if role != "" {
+		req.Header.Set("Authorization", "Bearer "+tb.tokens[role])
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := tb.client.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	var out map[string]any
+	if len(raw) > 0 {
+		require.NoErrorf(t, json.Unmarshal(raw, &out), "answer is not JSON: %s", raw)
+	}
+	return resp.StatusCode, out
+}
+
+func errCode(body map[string]any) string {
+	e, _ := body["error"].(map[string]any)
+	code, _ := e["code"].(string)
+	return code
+}

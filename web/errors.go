@@ -1,0 +1,50 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"clinic/scheduling"
+)
+
+// apiError is the body of every error answer (API.md: Conventions).
+type apiError struct {
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Details map[string]any `json:"details,omitempty"`
+}
+
+var kindStatus = map[scheduling.Kind]int{
+	scheduling.KindInvalid:   http.StatusBadRequest,
+	scheduling.KindRule:      http.StatusUnprocessableEntity,
+	scheduling.KindNotFound:  http.StatusNotFound,
+	scheduling.KindConflict:  http.StatusConflict,
+	scheduling.KindForbidden: http.StatusForbidden,
+}
+
+// fail writes err in the error shape. Domain errors keep their code and status; anything else is a
+// fault of ours, logged with the request id and answered 500 without internals.
+func (s *Server) fail(c *gin.Context, err error) {
+	var de *scheduling.Error
+	switch {
+	case errors.As(err, &de):
+		body := gin.H{"error": apiError{Code: de.Code, Message: de.Message, Details: de.Details}}
+		// A taken slot also carries its alternatives at the top level (API.md: "409 with alternatives").
+		if alts, ok := de.Details["alternatives"]; ok {
+			body["alternatives"] = alts
+		}
+		c.AbortWithStatusJSON(kindStatus[de.Kind], body)
+	case errors.Is(err, context.Canceled):
+		c.Abort()
+	default:
+		s.log.ErrorContext(c.Request.Context(), "request failed", "request_id", requestID(c), "err", err)
+		abort(c, http.StatusInternalServerError, "internal", "something went wrong on our side; the request id is "+requestID(c))
+	}
+}
+
+func abort(c *gin.Context, status int, code, message string) {
+	c.AbortWithStatusJSON(status, gin.H{"error": apiError{Code: code, Message: message}})
+}

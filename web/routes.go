@@ -1,0 +1,61 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"clinic/web/access"
+)
+
+var (
+	anyStaff = []access.Role{access.Owner, access.Manager, access.Doctor, access.Receptionist}
+	managers = []access.Role{access.Owner, access.Manager}
+	desk     = []access.Role{access.Owner, access.Manager, access.Receptionist}
+)
+
+func (s *Server) routes() *gin.Engine {
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.Use(requestIDs, s.accessLog, s.recovery, limitBody)
+	r.NoRoute(func(c *gin.Context) { abort(c, http.StatusNotFound, "not_found", "no such endpoint") })
+	r.NoMethod(func(c *gin.Context) {
+		abort(c, http.StatusMethodNotAllowed, "method_not_allowed", "this endpoint does not take "+c.Request.Method)
+	})
+
+	r.GET("/healthz", s.health)
+	r.GET("/api/v1/openapi.json", serveOpenAPI)
+
+	api := r.Group("/api/v1", s.authenticate)
+	read := api.Group("", allow(anyStaff...))
+	write := api.Group("", allow(managers...))
+	front := api.Group("", allow(desk...))
+
+	write.POST("/branches", s.createBranch)
+	read.GET("/branches", s.listBranches)
+	read.GET("/branches/:id", s.getBranch)
+	write.POST("/rooms", s.createRoom)
+	read.GET("/rooms", s.listRooms)
+	write.POST("/doctors", s.createDoctor)
+	read.GET("/doctors", s.listDoctors)
+	read.GET("/doctors/:id", s.getDoctor)
+	write.PUT("/doctors/:id/attendance", s.setAttendance)
+	read.GET("/doctors/:id/attendance", s.getAttendance)
+	write.POST("/examinations", s.createExamination)
+	read.GET("/examinations", s.listExaminations)
+	read.GET("/examinations/:id", s.getExamination)
+	write.POST("/blocks", s.createBlock)
+
+	read.GET("/availability", s.availability)
+	read.POST("/patients", s.createPatient)
+	read.GET("/patients", s.findPatient)
+	read.GET("/patients/:id", s.getPatient)
+	front.POST("/sessions", s.bookSession)
+	read.GET("/sessions/:id", s.getSession)
+	front.POST("/sessions/:id/check-in", s.checkIn)
+	read.POST("/sessions/:id/open", s.openSession)
+	read.POST("/sessions/:id/complete", s.completeSession)
+	front.POST("/sessions/:id/cancel", s.cancelSession)
+	api.DELETE("/sessions/:id", allow(access.Owner), s.deleteSession)
+	return r
+}

@@ -1,0 +1,62 @@
+// Package web is the HTTP layer: the JSON API under /api/v1, health and the API description. Handlers
+// are thin: decode, call the core, encode; domain errors become the API's error shape in one place.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/redis/go-redis/v9"
+
+	"clinic/scheduling"
+	"clinic/web/access"
+)
+
+// Deps is what the HTTP layer serves.
+type Deps struct {
+	Logger     *slog.Logger
+	Pool       *pgxpool.Pool
+	Redis      *redis.Client
+	Scheduling *scheduling.Service
+	Access     *access.Store
+}
+
+// Server holds the services the handlers call.
+type Server struct {
+	log   *slog.Logger
+	pool  *pgxpool.Pool
+	redis *redis.Client
+	sched *scheduling.Service
+	acc   *access.Store
+}
+
+// NewHandler builds the HTTP handler with every route.
+func NewHandler(d Deps) http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{log: d.Logger, pool: d.Pool, redis: d.Redis, sched: d.Scheduling, acc: d.Access}
+	return s.routes()
+}
+
+// health answers 200 when PostgreSQL and Redis both answer, 503 naming the one that does not.
+func (s *Server) health(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	status := gin.H{"postgres": "ok", "redis": "ok"}
+	code := http.StatusOK
+	if err := s.pool.Ping(ctx); err != nil {
+		status["postgres"], code = "unreachable", http.StatusServiceUnavailable
+	}
+	if err := s.redis.Ping(ctx).Err(); err != nil {
+		status["redis"], code = "unreachable", http.StatusServiceUnavailable
+	}
+	if code == http.StatusOK {
+		status["status"] = "ok"
+	} else {
+		status["status"] = "degraded"
+	}
+	c.JSON(code, status)
+}

@@ -1,0 +1,132 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"clinic/scheduling"
+)
+
+func (s *Server) availability(c *gin.Context) {
+	var q scheduling.AvailabilityQuery
+	var ok bool
+	if q.BranchID, ok = queryID(c, "branch_id"); !ok {
+		return
+	}
+	if q.DoctorID, ok = queryID(c, "doctor_id"); !ok {
+		return
+	}
+	for _, v := range c.QueryArray("examination_id") {
+		for _, part := range strings.Split(v, ",") {
+			id, ok := scheduling.ParseID(part)
+			if !ok {
+				abort(c, http.StatusBadRequest, "invalid_id", "examination_id "+part+" is not a valid id")
+				return
+			}
+			q.ExaminationIDs = append(q.ExaminationIDs, id)
+		}
+	}
+	var err error
+	if q.From, err = scheduling.ParseDate(c.Query("from")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	if q.To, err = scheduling.ParseDate(c.Query("to")); err != nil {
+		s.fail(c, err)
+		return
+	}
+	q.Channel = c.Query("channel")
+	slots, err := s.sched.Availability(c.Request.Context(), q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"slots": slots})
+}
+
+func (s *Server) createPatient(c *gin.Context) {
+	var in scheduling.PatientInput
+	if decode(c, &in) {
+		created(c, s, func() (any, error) { return s.sched.CreatePatient(c.Request.Context(), in) })
+	}
+}
+
+// findPatient looks a patient up by phone: GET /api/v1/patients?phone=…
+func (s *Server) findPatient(c *gin.Context) {
+	phone := c.Query("phone")
+	if phone == "" {
+		abort(c, http.StatusUnprocessableEntity, "missing_phone", "phone is required")
+		return
+	}
+	list(c, s, func() (any, error) {
+		p, err := s.sched.FindPatientByPhone(c.Request.Context(), phone)
+		if scheduling.IsCode(err, scheduling.CodeNotFound) {
+			return []scheduling.Patient{}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return []scheduling.Patient{*p}, nil
+	})
+}
+
+func (s *Server) getPatient(c *gin.Context) {
+	if id, ok := pathID(c, "patient"); ok {
+		ok200(c, s, func() (any, error) { return s.sched.GetPatient(c.Request.Context(), id) })
+	}
+}
+
+func (s *Server) bookSession(c *gin.Context) {
+	var in scheduling.BookingInput
+	if decode(c, &in) {
+		created(c, s, func() (any, error) { return s.sched.Book(c.Request.Context(), actor(c), in) })
+	}
+}
+
+func (s *Server) getSession(c *gin.Context) {
+	if id, ok := pathID(c, "session"); ok {
+		ok200(c, s, func() (any, error) { return s.sched.GetSession(c.Request.Context(), id) })
+	}
+}
+
+func (s *Server) checkIn(c *gin.Context) {
+	if id, ok := pathID(c, "session"); ok {
+		ok200(c, s, func() (any, error) { return s.sched.CheckIn(c.Request.Context(), actor(c), id) })
+	}
+}
+
+func (s *Server) openSession(c *gin.Context) {
+	if id, ok := pathID(c, "session"); ok {
+		ok200(c, s, func() (any, error) { return s.sched.Open(c.Request.Context(), actor(c), id) })
+	}
+}
+
+func (s *Server) completeSession(c *gin.Context) {
+	if id, ok := pathID(c, "session"); ok {
+		ok200(c, s, func() (any, error) { return s.sched.Complete(c.Request.Context(), actor(c), id) })
+	}
+}
+
+func (s *Server) cancelSession(c *gin.Context) {
+	id, ok := pathID(c, "session")
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if ok && decode(c, &in) {
+		ok200(c, s, func() (any, error) { return s.sched.Cancel(c.Request.Context(), actor(c), id, in.Reason) })
+	}
+}
+
+func (s *Server) deleteSession(c *gin.Context) {
+	id, ok := pathID(c, "session")
+	if !ok {
+		return
+	}
+	if err := s.sched.Delete(c.Request.Context(), actor(c), id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
