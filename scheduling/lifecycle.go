@@ -188,4 +188,3 @@ func nullIfEmpty(s string) *string {
 	}
 	return &s
 }
-

@@ -115,8 +115,10 @@ func (s *Server) createBlock(c *gin.Context) {
 }
 
 // created, ok200 and list run a core call and answer 201, 200 or {"items": [...]}, or the error.
-func created(c *gin.Context, s *Server, call func() (any, error)) { respond(c, s, http.StatusCreated, call) }
-func ok200(c *gin.Context, s *Server, call func() (any, error))   { respond(c, s, http.StatusOK, call) }
+func created(c *gin.Context, s *Server, call func() (any, error)) {
+	respond(c, s, http.StatusCreated, call)
+}
+func ok200(c *gin.Context, s *Server, call func() (any, error)) { respond(c, s, http.StatusOK, call) }
 
 func list(c *gin.Context, s *Server, call func() (any, error)) {
 	respond(c, s, http.StatusOK, func() (any, error) {
