@@ -37,7 +37,7 @@ func parseExceptions(in []AttendanceException) ([]exceptionRow, error) {
 		field := fmt.Sprintf("exceptions[%d]", i)
 		day, err := ParseDate(e.Date)
 		if err != nil {
-			return nil, invalid("invalid_date", "%s: %q is not a date (YYYY-MM-DD)", field, e.Date)
+			return nil, fmt.Errorf("%s: %w", field, err)
 		}
 		if e.Off {
 			if e.Start != "" || e.End != "" {

@@ -46,6 +46,12 @@ func (s *Service) CreateBlock(ctx context.Context, in BlockInput) (*Block, error
 	case in.End.Sub(in.Start) > 366*24*time.Hour:
 		return nil, rule("block_too_long", "a block may last at most a year")
 	}
+	if err := checkYear(in.Start, "start"); err != nil {
+		return nil, err
+	}
+	if err := checkYear(in.End, "end"); err != nil {
+		return nil, err
+	}
 	branch, err := s.GetBranch(ctx, in.BranchID)
 	if err != nil {
 		return nil, err

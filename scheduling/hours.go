@@ -118,6 +118,9 @@ func ParseDate(s string) (Date, error) {
 	if err != nil {
 		return Date{}, invalid("invalid_date", "%q is not a date (YYYY-MM-DD)", s)
 	}
+	if err := checkYear(t, "date "+s); err != nil {
+		return Date{}, err
+	}
 	return Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, nil
 }
 
@@ -141,4 +144,13 @@ func daysBetween(a, b Date) int {
 	ta := time.Date(a.Year, a.Month, a.Day, 12, 0, 0, 0, time.UTC)
 	tb := time.Date(b.Year, b.Month, b.Day, 12, 0, 0, 0, time.UTC)
 	return int(tb.Sub(ta).Hours() / 24)
+}
+
+// checkYear keeps dates and times within the years a clinic calendar can mean (and PostgreSQL and Go
+// agree on), so an absurd year is a clear 422 rather than an overflow deeper down.
+func checkYear(t time.Time, what string) error {
+	if y := t.UTC().Year(); y < 1900 || y > 2200 {
+		return rule("out_of_range", "%s is outside the years 1900–2200", what)
+	}
+	return nil
 }

@@ -91,6 +91,9 @@ func (s *Service) Book(ctx context.Context, actor Actor, in BookingInput) (*Sess
 	case !validChannel(in.Channel):
 		return nil, rule("invalid_channel", "channel %q is not one of staff, web_form, chatbot, whatsapp, telegram", in.Channel)
 	}
+	if err := checkYear(in.Start, "start"); err != nil {
+		return nil, err
+	}
 	branch, loc, exams, err := s.loadSetup(ctx, in.BranchID, in.ExaminationIDs)
 	if err != nil {
 		return nil, err

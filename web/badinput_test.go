@@ -125,6 +125,13 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 		{"session id that is no id", "GET", "/api/v1/sessions/abc", nil, 404, "not_found"},
 		{"unknown session", "POST", "/api/v1/sessions/987654/check-in", nil, 404, "not_found"},
 		{"cancel without reason", "POST", "/api/v1/sessions/987654/cancel", `{}`, 422, "missing_reason"},
+		{"NUL in a name", "POST", "/api/v1/doctors", `{"name": "A\u0000B"}`, 400, "invalid_json"},
+		{"session in year 1", "POST", "/api/v1/sessions", booking(func(b map[string]any) { b["start"] = "0001-01-01T09:00:00Z" }), 422, "out_of_range"},
+		{"exception in year 0", "PUT", attendance, map[string]any{"branch_id": id(c.Branch.ID), "weekly": hours,
+			"exceptions": []map[string]any{{"date": "0000-01-01", "off": true}}}, 422, "out_of_range"},
+		{"availability in year 9999", "GET", avail + "&from=9999-12-30&to=9999-12-31", nil, 422, "out_of_range"},
+		{"block over a year long", "POST", "/api/v1/blocks", map[string]any{"branch_id": id(c.Branch.ID),
+			"start": "2027-01-05T10:00:00Z", "end": "2029-01-05T11:00:00Z"}, 422, "block_too_long"},
 		{"no such endpoint", "GET", "/api/v1/nothing-here", nil, 404, "not_found"},
 		{"method not allowed", "PATCH", "/api/v1/branches", nil, 405, "method_not_allowed"},
 	}

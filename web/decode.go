@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,11 +16,18 @@ import (
 // decode reads the JSON body into v. Malformed JSON or a field of the wrong type answers 400, a body
 // over the size limit 413; it reports whether the handler may go on.
 func decode(c *gin.Context, v any) bool {
-	dec := json.NewDecoder(c.Request.Body)
-	dec.UseNumber()
-	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		err = errors.New("unexpected data after the JSON value")
+	raw, err := io.ReadAll(c.Request.Body)
+	if err == nil && bytes.Contains(raw, []byte(`\u0000`)) {
+		// PostgreSQL text cannot hold NUL; no field of ours has a use for it.
+		abort(c, http.StatusBadRequest, "invalid_json", "strings may not contain the NUL character")
+		return false
+	}
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		err = dec.Decode(v)
+		if err == nil && dec.More() {
+			err = errors.New("unexpected data after the JSON value")
+		}
 	}
 	if err == nil {
 		return true

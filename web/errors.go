@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"clinic/scheduling"
 )
@@ -29,6 +31,7 @@ var kindStatus = map[scheduling.Kind]int{
 // fault of ours, logged with the request id and answered 500 without internals.
 func (s *Server) fail(c *gin.Context, err error) {
 	var de *scheduling.Error
+	var pgErr *pgconn.PgError
 	switch {
 	case errors.As(err, &de):
 		body := gin.H{"error": apiError{Code: de.Code, Message: de.Message, Details: de.Details}}
@@ -39,6 +42,13 @@ func (s *Server) fail(c *gin.Context, err error) {
 		c.AbortWithStatusJSON(kindStatus[de.Kind], body)
 	case errors.Is(err, context.Canceled):
 		c.Abort()
+	case errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22"):
+		// A data exception is bad input the core did not catch: still the caller's, still a 400.
+		s.log.WarnContext(c.Request.Context(), "input reached the database unchecked", "request_id", requestID(c), "err", err)
+		abort(c, http.StatusBadRequest, "invalid_input", "a value is out of range or malformed")
+	case errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "23"):
+		s.log.WarnContext(c.Request.Context(), "constraint refused a write", "request_id", requestID(c), "err", err)
+		abort(c, http.StatusConflict, "conflict", "the change conflicts with existing data")
 	default:
 		s.log.ErrorContext(c.Request.Context(), "request failed", "request_id", requestID(c), "err", err)
 		abort(c, http.StatusInternalServerError, "internal", "something went wrong on our side; the request id is "+requestID(c))

@@ -65,6 +65,14 @@ func TestSlotsDST(t *testing.T) {
 			want:  []string{"2026-11-01 05:00Z", "2026-11-01 06:00Z"},
 		},
 		{
+			// time.Date resolves this one to the second occurrence; the engine must not.
+			name:  "span inside the repeated hour takes its first occurrence",
+			zone:  "Europe/Lisbon",
+			date:  Date{2026, 10, 25},
+			hours: spans("01:00-02:00"), // 01:00 WEST to 02:00 WET: two real hours
+			want:  []string{"2026-10-25 00:00Z", "2026-10-25 01:00Z"},
+		},
+		{
 			name:  "europe spring-forward day has 23 hours",
 			zone:  "Europe/Lisbon",
 			date:  Date{2026, 3, 29},
