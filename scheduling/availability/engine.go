@@ -8,8 +8,11 @@ type engine struct {
 	duration int64
 	first    time.Time // local midnight starting q.From
 	past     time.Time // local midnight ending q.To; starts must be before it
-	starts   []seg     // every valid start, whatever room it takes
-	rooms    []roomStarts
+	// notBefore is the earliest start offered (Unix ns). It filters starts rather than cutting the
+	// runs, so the step rhythm keeps its anchor at the start of each free run.
+	notBefore int64
+	starts    []seg // every valid start, whatever room it takes
+	rooms     []roomStarts
 }
 
 // roomStarts is the part of the valid starts for which one room is free.
@@ -41,8 +44,9 @@ func newEngine(q *Query) *engine {
 	e := &engine{loc: loc, duration: int64(total), first: cal.lo, past: cal.at(last, 0)}
 
 	lower, upper := cal.lo.UnixNano(), e.past.UnixNano()-1
+	e.notBefore = lower
 	if !q.NotBefore.IsZero() {
-		lower = max(lower, cal.nanos(q.NotBefore))
+		e.notBefore = max(lower, cal.nanos(q.NotBefore))
 	}
 	if !q.NotAfter.IsZero() {
 		if q.NotAfter.Before(cal.lo) {

@@ -27,6 +27,9 @@ func (r *ref) slots() []Slot {
 			end++
 		}
 		for j := i; j <= end; j += stepCells {
+			if r.early(j) {
+				continue
+			}
 			room, _ := r.valid(j)
 			start := r.instant(j)
 			out = append(out, Slot{Start: start, End: start.Add(r.duration), RoomID: room})
@@ -38,7 +41,7 @@ func (r *ref) slots() []Slot {
 
 // fits answers Fits by sampling; start must lie on a cell boundary.
 func (r *ref) fits(start time.Time) (int64, bool) {
-	if start.Before(r.lo) {
+	if start.Before(r.lo) || r.early(int(start.Sub(r.lo)/refCell)) {
 		return 0, false
 	}
 	return r.valid(int(start.Sub(r.lo) / refCell))
@@ -118,6 +121,10 @@ func newRef(q *Query) *ref {
 
 func (r *ref) instant(i int) time.Time { return r.lo.Add(time.Duration(i) * refCell) }
 
+// early reports whether cell i is before the minimum notice: such starts are not offered, but
+// they still belong to their run, which anchors the step rhythm.
+func (r *ref) early(i int) bool { return !r.q.NotBefore.IsZero() && r.instant(i).Before(r.q.NotBefore) }
+
 func (r *ref) validStart(i int) bool { _, ok := r.valid(i); return ok }
 
 // valid reports whether a session may start at cell i, and the first free room.
@@ -126,7 +133,7 @@ func (r *ref) valid(i int) (int64, bool) {
 	y, m, d := u.In(q.Location).Date()
 	local := Date{y, m, d}
 	if dateAfter(q.From, local) || dateAfter(local, q.To) ||
-		(!q.NotBefore.IsZero() && u.Before(q.NotBefore)) || (!q.NotAfter.IsZero() && u.After(q.NotAfter)) {
+		(!q.NotAfter.IsZero() && u.After(q.NotAfter)) {
 		return 0, false
 	}
 	n := int(r.duration / refCell)

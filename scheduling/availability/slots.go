@@ -6,7 +6,7 @@ import "time"
 //
 // Within each maximal run [a, b] of valid starts it offers a, a+Step, a+2·Step, … up to b,
 // so a booking or a block restarts the rhythm at its end instead of wasting the time up
-// to the next grid line. Step 0 means the session's duration. Each slot takes the first
+// to the next grid line. Minimum notice drops early starts without moving the rhythm. Step 0 means the session's duration. Each slot takes the first
 // room, in q.Rooms order, that is free for it.
 func Slots(q *Query) []Slot {
 	e := newEngine(q)
@@ -24,7 +24,11 @@ func Slots(q *Query) []Slot {
 	out := make([]Slot, 0, n)
 	cursors := make([]int, len(e.rooms))
 	for _, iv := range e.starts {
-		for t := iv.a; t <= iv.b; t += step {
+		t := iv.a
+		if t < e.notBefore {
+			t += (e.notBefore - t + step - 1) / step * step
+		}
+		for ; t <= iv.b; t += step {
 			out = append(out, Slot{
 				Start:  time.Unix(0, t).In(e.loc),
 				End:    time.Unix(0, t+e.duration).In(e.loc),
@@ -44,6 +48,9 @@ func Fits(q *Query, start time.Time) (roomID int64, ok bool) {
 		return 0, false
 	}
 	t := start.UnixNano()
+	if t < e.notBefore {
+		return 0, false
+	}
 	var from int
 	if !contains(e.starts, &from, t) {
 		return 0, false

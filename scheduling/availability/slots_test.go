@@ -198,9 +198,9 @@ func TestSlots(t *testing.T) {
 			want: []string{mon + " 11:10-12:10", mon + " 11:40-12:40", mon + " 14:00-15:00"},
 		},
 		{
-			name: "minimum notice cuts early starts",
+			name: "minimum notice drops early starts and keeps the step rhythm",
 			edit: func(q *Query) { q.NotBefore = at(q.Location, mon+" 11:15") },
-			want: []string{mon + " 11:15-12:15", mon + " 14:00-15:00"},
+			want: []string{mon + " 12:00-13:00", mon + " 14:00-15:00"},
 		},
 		{
 			name: "horizon cuts late starts and keeps a start exactly at it",

@@ -1,0 +1,145 @@
+package scheduling_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"clinic/scheduling"
+	"clinic/scheduling/schedtest"
+)
+
+// TestAvailabilityLoadsEveryRuleFromTheDatabase checks the service's side of DESIGN 3.1: each kind of
+// rule and busy time stored in PostgreSQL reaches the engine. The engine's arithmetic has its own tests.
+func TestAvailabilityLoadsEveryRuleFromTheDatabase(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	day := func(d int) scheduling.Date { return scheduling.Date{Year: 2027, Month: time.January, Day: d} }
+
+	cases := []struct {
+		name string
+		// change prepares the clinic; query is then asked for Tuesday 5 January with the consultation.
+		change func(t *testing.T, e env) scheduling.AvailabilityQuery
+		want   []string
+	}{
+		{"a free day offers every slot of both opening intervals", func(t *testing.T, e env) scheduling.AvailabilityQuery {
+			return scheduling.AvailabilityQuery{}
+		}, []string{"08:00", "08:30", "09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:00", "12:30",
+			"14:00", "14:30", "15:00", "15:30", "16:00", "16:30", "17:00", "17:30", "18:00", "18:30"}},
+		{"a booking removes its time", func(t *testing.T, e env) scheduling.AvailabilityQuery {
+			schedtest.Must(e.b.Svc.Book(ctx, "t", e.c.Booking(e.c.At(5, 8, 0))))(t)
+			e.noAfternoon(t)
+			return scheduling.AvailabilityQuery{}
+		}, []string{"08:30", "09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:00", "12:30"}},
+		{"a cancelled booking frees its time", func(t *testing.T, e env) scheduling.AvailabilityQuery {
+			s := schedtest.Must(e.b.Svc.Book(ctx, "t", e.c.Booking(e.c.At(5, 8, 0))))(t)
+			schedtest.Must(e.b.Svc.Cancel(ctx, "t", s.ID, "no longer needed"))(t)
+			e.noAfternoon(t)
+			return scheduling.AvailabilityQuery{}
+		}, []string{"08:00", "08:30", "09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:00", "12:30"}},
+		{"a branch-wide block closes the branch", func(t *testing.T, e env) scheduling.AvailabilityQuery {
+			e.block(t, scheduling.BlockInput{Start: e.c.At(5, 9, 0), End: e.c.At(5, 19, 0)})
+			return scheduling.AvailabilityQuery{}
+		}, []string{"08:00", "08:30"}},
+		{"a doctor block takes the doctor's time", func(t *testing.T, e env) scheduling.AvailabilityQuery {
+			e.block(t, scheduling.BlockInput{DoctorID: &e.c.Doctor.ID, Start: e.c.At(5, 8, 0), End: e.c.At(5, 18, 0)})
+			return scheduling.AvailabilityQuery{}
+		}, []string{"18:00", "18:30"}},
+		{"a room block leaves the other room", func(t *testing.T, e env) scheduling.AvailabilityQuery {
+			e.block(t, scheduling.BlockInput{RoomID: &e.c.Rooms[0], Start: e.c.At(5, 8, 0), End: e.c.At(5, 19, 0)})
+			e.block(t, scheduling.BlockInput{RoomID: &e.c.Rooms[1], Start: e.c.At(5, 9, 0), End: e.c.At(5, 19, 0)})
+			return scheduling.AvailabilityQuery{ExaminationIDs: []scheduling.ID{e.c.ECG.ID}}
+		}, []string{"08:00", "08:20", "08:40"}},
+		{"a day-off exception removes the day", func(t *testing.T, e env) scheduling.AvailabilityQuery {
+			e.attend(t, scheduling.AttendanceException{Date: "2027-01-05", Off: true})
+			return scheduling.AvailabilityQuery{}
+		}, []string{}},
+		{"an other-hours exception replaces the weekly hours", func(t *testing.T, e env) scheduling.AvailabilityQuery {
+			e.attend(t, scheduling.AttendanceException{Date: "2027-01-05", Start: "10:00", End: "11:00"},
+				scheduling.AttendanceException{Date: "2027-01-05", Start: "18:00", End: "20:00"})
+			return scheduling.AvailabilityQuery{}
+		}, []string{"10:00", "10:30", "18:00", "18:30"}},
+		{"a session at another branch keeps the doctor busy", func(t *testing.T, e env) scheduling.AvailabilityQuery {
+			zero := 0
+			other := schedtest.Must(e.b.Svc.CreateBranch(ctx, scheduling.BranchInput{Name: "Porto", Timezone: "Europe/Lisbon",
+				Currency: "EUR", TaxRateBP: &zero, Hours: []scheduling.WeeklyHours{{Weekday: 2, Start: "07:00", End: "21:00"}}}))(t)
+			schedtest.Must(e.b.Svc.SetAttendance(ctx, scheduling.Attendance{DoctorID: e.c.Doctor.ID, BranchID: other.ID,
+				Exceptions: []scheduling.AttendanceException{{Date: "2027-01-05", Start: "08:00", End: "09:00"}}}))(t)
+			e.addBranch(t, other.ID)
+			in := e.c.Booking(e.c.At(5, 8, 0))
+			in.BranchID = other.ID
+			schedtest.Must(e.b.Svc.Book(ctx, "t", in))(t)
+			e.noAfternoon(t)
+			return scheduling.AvailabilityQuery{}
+		}, []string{"08:30", "09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:00", "12:30"}},
+		{"two examinations need their summed duration", func(t *testing.T, e env) scheduling.AvailabilityQuery {
+			e.noAfternoon(t)
+			return scheduling.AvailabilityQuery{ExaminationIDs: []scheduling.ID{e.c.Consultation.ID, e.c.ECG.ID}}
+		}, []string{"08:00", "08:50", "09:40", "10:30", "11:20", "12:10"}},
+		{"the branch slot interval steps the starts", func(t *testing.T, e env) scheduling.AvailabilityQuery {
+			_, err := e.b.Pool.Exec(ctx, `UPDATE branches SET slot_interval_minutes = 15 WHERE id = $1`, e.c.Branch.ID)
+			require.NoError(t, err)
+			e.attend(t, scheduling.AttendanceException{Date: "2027-01-05", Start: "09:00", End: "10:00"})
+			return scheduling.AvailabilityQuery{}
+		}, []string{"09:00", "09:15", "09:30"}},
+		{"online channels respect minimum notice", func(t *testing.T, e env) scheduling.AvailabilityQuery {
+			*e.b.Clock = e.c.At(5, 11, 10)
+			e.noAfternoon(t)
+			return scheduling.AvailabilityQuery{Channel: scheduling.ChannelWhatsApp}
+		}, []string{"12:30"}},
+		{"staff are offered the starts from now on, in the day's rhythm", func(t *testing.T, e env) scheduling.AvailabilityQuery {
+			*e.b.Clock = e.c.At(5, 11, 10)
+			e.noAfternoon(t)
+			return scheduling.AvailabilityQuery{}
+		}, []string{"11:30", "12:00", "12:30"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := schedtest.New(t)
+			e := env{b: b, c: schedtest.NewClinic(t, b.Svc)}
+			q := tc.change(t, e)
+			q.BranchID, q.From, q.To = e.c.Branch.ID, day(5), day(5)
+			if q.ExaminationIDs == nil {
+				q.ExaminationIDs = []scheduling.ID{e.c.Consultation.ID}
+			}
+			slots, err := b.Svc.Availability(ctx, q)
+			require.NoError(t, err)
+			got := []string{}
+			for _, s := range slots {
+				require.Equal(t, e.c.Doctor.ID, s.DoctorID)
+				got = append(got, s.Start.Format("15:04"))
+			}
+			require.Equal(t, tc.want, got)
+		})
+	}
+}
+
+type env struct {
+	b *schedtest.Bundle
+	c *schedtest.Clinic
+}
+
+// noAfternoon blocks the doctor on Tuesday afternoon to keep the expected lists short.
+func (e env) noAfternoon(t *testing.T) {
+	e.block(t, scheduling.BlockInput{DoctorID: &e.c.Doctor.ID, Start: e.c.At(5, 13, 0), End: e.c.At(5, 19, 0)})
+}
+
+func (e env) block(t *testing.T, in scheduling.BlockInput) {
+	in.BranchID, in.Reason = e.c.Branch.ID, "test"
+	schedtest.Must(e.b.Svc.CreateBlock(context.Background(), in))(t)
+}
+
+// attend keeps the weekly hours and sets the exceptions.
+func (e env) attend(t *testing.T, exceptions ...scheduling.AttendanceException) {
+	schedtest.Must(e.b.Svc.SetAttendance(context.Background(), scheduling.Attendance{DoctorID: e.c.Doctor.ID,
+		BranchID: e.c.Branch.ID, Weekly: schedtest.Hours(), Exceptions: exceptions}))(t)
+}
+
+// addBranch offers the consultation at another branch too.
+func (e env) addBranch(t *testing.T, branch scheduling.ID) {
+	_, err := e.b.Pool.Exec(context.Background(), `INSERT INTO examination_branches VALUES ($1, $2)`, e.c.Consultation.ID, branch)
+	require.NoError(t, err)
+}
