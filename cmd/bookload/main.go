@@ -3,7 +3,7 @@
 // bookings/s ÷ pgbench tps is roughly independent of the machine; the budget is ≥ 0.30.
 //
 //	go run ./cmd/bookload [-clients 16] [-duration 10s] [-admin-url URL] [-redis-url URL]
-//	                      [-pgbench-clients N] [-keep]
+//	                      [-pgbench-clients N] [-keep] [-cpuprofile FILE]
 //
 // It creates a scratch database clinic_load_<random>, migrates it and builds a clinic with one doctor
 // per client, serves the real handler (web.NewHandler) on a loopback port, and lets each client book
@@ -14,12 +14,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -42,6 +44,7 @@ type options struct {
 	redisURL       string
 	pgbenchClients int
 	keep           bool
+	cpuProfile     string
 }
 
 func main() {
@@ -53,6 +56,7 @@ func main() {
 	flag.StringVar(&o.redisURL, "redis-url", "redis://127.0.0.1:6379/0", "Redis URL for the server")
 	flag.IntVar(&o.pgbenchClients, "pgbench-clients", 0, "pgbench clients (default: -clients)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the scratch databases")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the booking phase (client and server) to `file`")
 	flag.Parse()
 	if o.pgbenchClients <= 0 {
 		o.pgbenchClients = o.clients
@@ -63,6 +67,9 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code, err := run(ctx, o)
+	if ctx.Err() != nil {
+		err = errors.New("interrupted")
+	}
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bookload:", err)
@@ -129,7 +136,13 @@ func run(ctx context.Context, o options) (int, error) {
 	checkpoint(ctx, admin)
 	first := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 30)
 	fmt.Printf("booking for %s with %d clients at %s\n", o.duration, o.clients, baseURL)
+	stopProfile, err := startProfile(o.cpuProfile)
+	if err != nil {
+		return 1, err
+	}
 	res, err := runLoad(ctx, baseURL, c, first, o.duration)
+	stopProfile()
+	tracer.dump()
 	stopServer()
 	if err != nil {
 		return 1, err
@@ -165,4 +178,20 @@ func report(o options, res *loadResult, tps float64) int {
 		return 1
 	}
 	return 0
+}
+
+// startProfile starts CPU profiling into file, if one is named, and returns the function that stops it.
+func startProfile(file string) (func(), error) {
+	if file == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

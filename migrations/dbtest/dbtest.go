@@ -60,24 +60,42 @@ func NewURL(t testing.TB) string {
 	}
 	defer admin.Close(ctx)
 	name := "clinic_t_" + randomHex(8)
-	// FILE_COPY clones a small database much faster than PostgreSQL 15's default WAL_LOG strategy.
-	if _, err := admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s STRATEGY FILE_COPY", name, templateName)); err != nil {
+	if _, err := admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, templateName)); err != nil {
 		t.Fatalf("dbtest: create database: %v", err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, AdminURL())
-		if err != nil {
-			t.Errorf("dbtest: connect to drop %s: %v", name, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			t.Errorf("dbtest: drop %s: %v", name, err)
-		}
-	})
+	t.Cleanup(func() { dropDatabase(t, name) })
 	return withDatabase(AdminURL(), name)
+}
+
+// NewEmptyURL creates an empty database (no migrations) for t, drops it when t ends, and returns its URL.
+func NewEmptyURL(t testing.TB) string {
+	t.Helper()
+	name := "clinic_t_" + randomHex(8)
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, AdminURL())
+	if err != nil {
+		t.Fatalf("dbtest: connect to %s: %v", AdminURL(), err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatalf("dbtest: create database: %v", err)
+	}
+	t.Cleanup(func() { dropDatabase(t, name) })
+	return withDatabase(AdminURL(), name)
+}
+
+func dropDatabase(t testing.TB, name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, AdminURL())
+	if err != nil {
+		t.Errorf("dbtest: connect to drop %s: %v", name, err)
+		return
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+		t.Errorf("dbtest: drop %s: %v", name, err)
+	}
 }
 
 // NewPool returns a pool on a fresh migrated database for t, closed when t ends.
@@ -97,15 +115,19 @@ func NewPool(t testing.TB) *pgxpool.Pool {
 	return pool
 }
 
+// RedisURL is the Redis the tests use.
+func RedisURL() string {
+	if u := os.Getenv("TEST_REDIS_URL"); u != "" {
+		return u
+	}
+	return defaultRedisURL
+}
+
 // NewRedis returns a client on TEST_REDIS_URL and a key prefix of t's own; keys under the prefix are
 // deleted when t ends.
 func NewRedis(t testing.TB) (*redis.Client, string) {
 	t.Helper()
-	redisURL := os.Getenv("TEST_REDIS_URL")
-	if redisURL == "" {
-		redisURL = defaultRedisURL
-	}
-	opts, err := redis.ParseURL(redisURL)
+	opts, err := redis.ParseURL(RedisURL())
 	if err != nil {
 		t.Fatalf("dbtest: redis url: %v", err)
 	}
