@@ -142,7 +142,6 @@ func run(ctx context.Context, o options) (int, error) {
 	}
 	res, err := runLoad(ctx, baseURL, c, first, o.duration)
 	stopProfile()
-	tracer.dump()
 	stopServer()
 	if err != nil {
 		return 1, err

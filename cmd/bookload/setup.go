@@ -85,7 +85,6 @@ func openPool(ctx context.Context, adminURL, name string, conns int) (*pgxpool.P
 	}
 	cfg.ConnConfig.Database = name
 	cfg.MaxConns, cfg.MinConns = int32(conns), int32(conns)
-	cfg.ConnConfig.Tracer = tracer
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open pool on %s: %w", name, err)
