@@ -94,13 +94,13 @@ func (s *Service) SetAttendance(ctx context.Context, a Attendance) (*Attendance,
 		if !branchOK {
 			return notFound("branch", a.BranchID)
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM doctor_hours WHERE doctor_id = $1 AND branch_id = $2;`, a.DoctorID, a.BranchID); err != nil {
+		if _, err := tx.Exec(ctx, `DELETE FROM doctor_hours WHERE doctor_id = $1 AND branch_id = $2`, a.DoctorID, a.BranchID); err != nil {
 			return fmt.Errorf("clear attendance: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM doctor_exceptions WHERE doctor_id = $1 AND branch_id = $2`, a.DoctorID, a.BranchID); err != nil {
 			return fmt.Errorf("clear exceptions: %w", err)
 		}
-		if err := insertWeekly(ctx, tx, "doctor_hours", "doctor_id", a.DoctorID, weekly, a.BranchID); err != nil {
+		if err := insertWeekly(ctx, tx, "doctor_hours", []string{"doctor_id", "branch_id"}, []any{a.DoctorID, a.BranchID}, weekly); err != nil {
 			if code, _ := pgCode(err); code == sqlstateExclusion {
 				return rule("attendance_overlap", "doctor %d already attends another branch during some of these hours", a.DoctorID)
 			}

@@ -3,6 +3,7 @@ package scheduling
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -106,7 +107,7 @@ func (s *Service) CreateBranch(ctx context.Context, in BranchInput) (*Branch, er
 		if err != nil {
 			return fmt.Errorf("insert branch: %w", err)
 		}
-		return insertWeekly(ctx, tx, "branch_hours", "branch_id", id, spans)
+		return insertWeekly(ctx, tx, "branch_hours", []string{"branch_id"}, []any{id}, spans)
 	})
 	if err != nil {
 		return nil, err
@@ -114,18 +115,16 @@ func (s *Service) CreateBranch(ctx context.Context, in BranchInput) (*Branch, er
 	return s.GetBranch(ctx, id)
 }
 
-// insertWeekly writes weekly spans into one of the weekly-hours tables keyed by owner.
-func insertWeekly(ctx context.Context, tx pgx.Tx, table, ownerCol string, owner ID, spans []weeklySpan, extra ...any) error {
+// insertWeekly writes weekly spans into one of the weekly-hours tables; key names the owning columns
+// (e.g. branch_id, or doctor_id and branch_id) and their values, in order.
+func insertWeekly(ctx context.Context, tx pgx.Tx, table string, keyCols []string, keyVals []any, spans []weeklySpan) error {
 	if len(spans) == 0 {
 		return nil
 	}
+	cols := append(slices.Clone(keyCols), "weekday", "start_minute", "end_minute")
 	rows := make([][]any, len(spans))
-	cols := []string{ownerCol, "weekday", "start_minute", "end_minute"}
 	for i, sp := range spans {
-		rows[i] = append([]any{owner, sp.weekday, sp.span.Start, sp.span.End}, extra...)
-	}
-	if len(extra) > 0 {
-		cols = append(cols, "branch_id")
+		rows[i] = append(slices.Clone(keyVals), sp.weekday, sp.span.Start, sp.span.End)
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("insert %s: %w", table, err)

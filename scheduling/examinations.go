@@ -98,7 +98,7 @@ func (s *Service) CreateExamination(ctx context.Context, in ExaminationInput) (*
 				return rule("room_outside_branches", "every room in room_ids must belong to one of branch_ids")
 			}
 		}
-		return insertWeekly(ctx, tx, "examination_windows", "examination_id", id, windows)
+		return insertWeekly(ctx, tx, "examination_windows", []string{"examination_id"}, []any{id}, windows)
 	})
 	if err != nil {
 		return nil, err
