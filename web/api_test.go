@@ -34,7 +34,7 @@ func setup(t *testing.T) *testBundle {
 	return serveBundle(t, b, rdb)
 }
 
-func serveBundle(t *testing.T, b *schedtest.Bundle, rdb *redis.Client) *testBundle {
+func serveBundle(t testing.TB, b *schedtest.Bundle, rdb *redis.Client) *testBundle {
 	acc := access.NewStore(b.Pool)
 	h := NewHandler(Deps{Logger: slog.New(slog.DiscardHandler), Pool: b.Pool, Redis: rdb, Scheduling: b.Svc, Access: acc})
 	srv := httptest.NewServer(h)

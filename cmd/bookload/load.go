@@ -15,8 +15,11 @@ import (
 	"time"
 )
 
-// maxShownErrors is how many failed answers are kept to print.
-const maxShownErrors = 5
+// maxShownErrors is how many failed answers are kept to print, and maxShownBytes how much of each.
+const (
+	maxShownErrors = 5
+	maxShownBytes  = 400
+)
 
 // serve starts handler on a loopback port and returns its base URL and a function that stops it.
 func serve(handler http.Handler) (string, func(), error) {
@@ -123,8 +126,8 @@ func runLoad(ctx context.Context, baseURL string, c *clinic, first time.Time, d 
 	return res, ctx.Err()
 }
 
-// post sends one booking and returns the status, and the answer's body unless it is a 201. The body
-// is always read to its end so the keep-alive connection can be reused.
+// post sends one booking and returns the status, and the start of the answer's body unless it is a
+// 201. The body is always read to its end so the keep-alive connection can be reused.
 func post(ctx context.Context, hc *http.Client, url, token string, body []byte) (int, string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
@@ -141,7 +144,7 @@ func post(ctx context.Context, hc *http.Client, url, token string, body []byte) 
 		_, err = io.Copy(io.Discard, resp.Body)
 		return resp.StatusCode, "", err
 	}
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, 2048))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxShownBytes))
 	io.Copy(io.Discard, resp.Body)
 	return resp.StatusCode, string(answer), err
 }

@@ -30,8 +30,8 @@ type pgbench struct {
 func findPgbench(admin *pgx.ConnConfig) (*pgbench, error) {
 	path, err := exec.LookPath("pgbench")
 	if err != nil {
-		return nil, errors.New("pgbench is not on PATH; install the PostgreSQL client tools " +
-			"(Debian: apt-get install postgresql-client-15, or postgresql-contrib on older releases)")
+		return nil, errors.New("pgbench is not on PATH; it comes with the PostgreSQL client tools " +
+			"(Debian: apt-get install postgresql-client)")
 	}
 	return &pgbench{path: path, admin: admin}, nil
 }
