@@ -39,10 +39,9 @@ func (s *Service) Availability(ctx context.Context, q AvailabilityQuery) ([]Slot
 		return nil, rule("missing_branch", "branch_id is required")
 	case !validChannel(q.Channel):
 		return nil, rule("invalid_channel", "channel %q is not one of staff, web_form, chatbot, whatsapp, telegram", q.Channel)
-	case daysBetween(q.From, q.To) < 0:
-		return nil, rule("end_before_start", "to is before from")
-	case daysBetween(q.From, q.To)+1 > MaxRangeDays:
-		return nil, rule("range_too_long", "a date range may span at most %d days", MaxRangeDays)
+	}
+	if err := checkRange(q.From, q.To); err != nil {
+		return nil, err
 	}
 	branch, loc, exams, err := s.loadSetup(ctx, q.BranchID, q.ExaminationIDs)
 	if err != nil {

@@ -115,6 +115,36 @@ func (s *Service) CreateBranch(ctx context.Context, in BranchInput) (*Branch, er
 	return s.GetBranch(ctx, id)
 }
 
+// UpdateBranch replaces a branch's settings and opening hours. Existing sessions stay as booked; the
+// new hours apply to what is offered from now on.
+func (s *Service) UpdateBranch(ctx context.Context, id ID, in BranchInput) (*Branch, error) {
+	spans, err := in.validate()
+	if err != nil {
+		return nil, err
+	}
+	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `
+			UPDATE branches SET name = $2, timezone = $3, currency = $4, tax_rate_bp = $5, slot_interval_minutes = $6,
+				min_notice_minutes = coalesce($7, min_notice_minutes), horizon_days = coalesce($8, horizon_days)
+			WHERE id = $1`, id, in.Name, in.Timezone, in.Currency, *in.TaxRateBP, in.SlotIntervalMinutes,
+			in.MinNoticeMinutes, in.HorizonDays)
+		if err != nil {
+			return fmt.Errorf("update branch: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return notFound("branch", id)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM branch_hours WHERE branch_id = $1`, id); err != nil {
+			return fmt.Errorf("clear hours: %w", err)
+		}
+		return insertWeekly(ctx, tx, "branch_hours", []string{"branch_id"}, []any{id}, spans)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.GetBranch(ctx, id)
+}
+
 // insertWeekly writes weekly spans into one of the weekly-hours tables; key names the owning columns
 // (e.g. branch_id, or doctor_id and branch_id) and their values, in order.
 func insertWeekly(ctx context.Context, tx pgx.Tx, table string, keyCols []string, keyVals []any, spans []weeklySpan) error {

@@ -28,13 +28,7 @@ func (s *Server) availability(c *gin.Context) {
 			q.ExaminationIDs = append(q.ExaminationIDs, id)
 		}
 	}
-	var err error
-	if q.From, err = scheduling.ParseDate(c.Query("from")); err != nil {
-		s.fail(c, err)
-		return
-	}
-	if q.To, err = scheduling.ParseDate(c.Query("to")); err != nil {
-		s.fail(c, err)
+	if q.From, q.To, ok = s.dateRange(c); !ok {
 		return
 	}
 	q.Channel = c.Query("channel")
@@ -83,6 +77,28 @@ func (s *Server) bookSession(c *gin.Context) {
 	if decode(c, &in) {
 		created(c, s, func() (any, error) { return s.sched.Book(c.Request.Context(), actor(c), in) })
 	}
+}
+
+// listSessions answers GET /api/v1/sessions?branch_id=&from=&to=[&doctor_id=&status=] or ?patient_id=.
+func (s *Server) listSessions(c *gin.Context) {
+	var f scheduling.SessionFilter
+	var ok bool
+	if f.BranchID, ok = queryID(c, "branch_id"); !ok {
+		return
+	}
+	if f.DoctorID, ok = queryID(c, "doctor_id"); !ok {
+		return
+	}
+	if f.PatientID, ok = queryID(c, "patient_id"); !ok {
+		return
+	}
+	if f.BranchID != 0 {
+		if f.From, f.To, ok = s.dateRange(c); !ok {
+			return
+		}
+	}
+	f.Status = c.Query("status")
+	list(c, s, func() (any, error) { return s.sched.ListSessions(c.Request.Context(), f) })
 }
 
 func (s *Server) getSession(c *gin.Context) {

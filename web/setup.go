@@ -27,6 +27,14 @@ func (s *Server) getBranch(c *gin.Context) {
 	}
 }
 
+func (s *Server) updateBranch(c *gin.Context) {
+	id, ok := pathID(c, "branch")
+	var in scheduling.BranchInput
+	if ok && decode(c, &in) {
+		ok200(c, s, func() (any, error) { return s.sched.UpdateBranch(c.Request.Context(), id, in) })
+	}
+}
+
 func (s *Server) createRoom(c *gin.Context) {
 	var in struct {
 		BranchID scheduling.ID `json:"branch_id"`
@@ -112,6 +120,44 @@ func (s *Server) createBlock(c *gin.Context) {
 	if decode(c, &in) {
 		created(c, s, func() (any, error) { return s.sched.CreateBlock(c.Request.Context(), in) })
 	}
+}
+
+// listBlocks answers GET /api/v1/blocks?branch_id=&from=&to= (local dates, inclusive).
+func (s *Server) listBlocks(c *gin.Context) {
+	branch, ok := queryID(c, "branch_id")
+	if !ok {
+		return
+	}
+	from, to, ok := s.dateRange(c)
+	if ok {
+		list(c, s, func() (any, error) { return s.sched.ListBlocks(c.Request.Context(), branch, from, to) })
+	}
+}
+
+func (s *Server) deleteBlock(c *gin.Context) {
+	id, ok := pathID(c, "block")
+	if !ok {
+		return
+	}
+	if err := s.sched.DeleteBlock(c.Request.Context(), id); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+// dateRange reads the from and to query dates; a malformed one answers 400.
+func (s *Server) dateRange(c *gin.Context) (from, to scheduling.Date, ok bool) {
+	var err error
+	if from, err = scheduling.ParseDate(c.Query("from")); err != nil {
+		s.fail(c, err)
+		return from, to, false
+	}
+	if to, err = scheduling.ParseDate(c.Query("to")); err != nil {
+		s.fail(c, err)
+		return from, to, false
+	}
+	return from, to, true
 }
 
 // created, ok200 and list run a core call and answer 201, 200 or {"items": [...]}, or the error.
