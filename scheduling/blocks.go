@@ -52,11 +52,7 @@ func (s *Service) CreateBlock(ctx context.Context, in BlockInput) (*Block, error
 	if err := checkYear(in.End, "end"); err != nil {
 		return nil, err
 	}
-	branch, err := s.GetBranch(ctx, in.BranchID)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := LoadLocation(branch.Timezone)
+	_, loc, err := s.branchZone(ctx, in.BranchID)
 	if err != nil {
 		return nil, err
 	}

@@ -174,6 +174,19 @@ func (s *Service) GetBranch(ctx context.Context, id ID) (*Branch, error) {
 	return &branches[0], nil
 }
 
+// branchZone returns a branch and its time zone, in which its hours and dates are read.
+func (s *Service) branchZone(ctx context.Context, id ID) (*Branch, *time.Location, error) {
+	branch, err := s.GetBranch(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	loc, err := LoadLocation(branch.Timezone)
+	if err != nil {
+		return nil, nil, fmt.Errorf("branch %d: %w", id, err)
+	}
+	return branch, loc, nil
+}
+
 // ListBranches returns every branch.
 func (s *Service) ListBranches(ctx context.Context) ([]Branch, error) {
 	return s.listBranches(ctx, "")

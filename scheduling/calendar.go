@@ -51,13 +51,9 @@ type doctorCalendar struct {
 
 // loadSetup reads the branch and the examinations and checks that they go together.
 func (s *Service) loadSetup(ctx context.Context, branchID ID, examIDs []ID) (*Branch, *time.Location, []Examination, error) {
-	branch, err := s.GetBranch(ctx, branchID)
+	branch, loc, err := s.branchZone(ctx, branchID)
 	if err != nil {
 		return nil, nil, nil, err
-	}
-	loc, err := LoadLocation(branch.Timezone)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("branch %d: %w", branchID, err)
 	}
 	exams, err := s.examinationsInOrder(ctx, examIDs)
 	if err != nil {

@@ -27,11 +27,7 @@ func (s *Service) ListSessions(ctx context.Context, f SessionFilter) ([]Session,
 	}
 	var lo, hi *time.Time
 	if f.BranchID != 0 {
-		branch, err := s.GetBranch(ctx, f.BranchID)
-		if err != nil {
-			return nil, err
-		}
-		loc, err := LoadLocation(branch.Timezone)
+		_, loc, err := s.branchZone(ctx, f.BranchID)
 		if err != nil {
 			return nil, err
 		}
@@ -82,11 +78,7 @@ func checkRange(from, to Date) error {
 
 // ListBlocks returns the blocks of a branch that overlap the local dates [from, to].
 func (s *Service) ListBlocks(ctx context.Context, branchID ID, from, to Date) ([]Block, error) {
-	branch, err := s.GetBranch(ctx, branchID)
-	if err != nil {
-		return nil, err
-	}
-	loc, err := LoadLocation(branch.Timezone)
+	_, loc, err := s.branchZone(ctx, branchID)
 	if err != nil {
 		return nil, err
 	}

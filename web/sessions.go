@@ -136,13 +136,7 @@ func (s *Server) cancelSession(c *gin.Context) {
 }
 
 func (s *Server) deleteSession(c *gin.Context) {
-	id, ok := pathID(c, "session")
-	if !ok {
-		return
+	if id, ok := pathID(c, "session"); ok {
+		noContent(c, s, s.sched.Delete(c.Request.Context(), actor(c), id))
 	}
-	if err := s.sched.Delete(c.Request.Context(), actor(c), id); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
 }

@@ -135,15 +135,9 @@ func (s *Server) listBlocks(c *gin.Context) {
 }
 
 func (s *Server) deleteBlock(c *gin.Context) {
-	id, ok := pathID(c, "block")
-	if !ok {
-		return
+	if id, ok := pathID(c, "block"); ok {
+		noContent(c, s, s.sched.DeleteBlock(c.Request.Context(), id))
 	}
-	if err := s.sched.DeleteBlock(c.Request.Context(), id); err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
 }
 
 // dateRange reads the from and to query dates; a malformed one answers 400.
@@ -174,6 +168,15 @@ func list(c *gin.Context, s *Server, call func() (any, error)) {
 		}
 		return gin.H{"items": items}, err
 	})
+}
+
+// noContent answers 204, or the error.
+func noContent(c *gin.Context, s *Server, err error) {
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }
 
 func respond(c *gin.Context, s *Server, status int, call func() (any, error)) {
