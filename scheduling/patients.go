@@ -85,7 +85,7 @@ func (s *Service) CreatePatient(ctx context.Context, in PatientInput) (*Patient,
 			return nil, err
 		}
 		e := conflict(CodeDuplicatePhone, "a patient with phone %s exists", p.Phone)
-		e.Details = map[string]any{"patient_id": existing.ID}
+		e.Details = map[string]any{"patient_id": existing.ID, "patient": existing}
 		return nil, e
 	}
 	if err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -135,6 +136,12 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 		{"no such endpoint", "GET", "/api/v1/nothing-here", nil, 404, "not_found"},
 		{"method not allowed", "PATCH", "/api/v1/branches", nil, 405, "method_not_allowed"},
 	}
+	status, body := tb.call(t, access.Receptionist, http.MethodPost, "/api/v1/patients", map[string]any{"name": "Maria S.", "phone": "00351 912 345 671"})
+	require.Equal(t, http.StatusConflict, status)
+	details := body["error"].(map[string]any)["details"].(map[string]any)
+	require.Equal(t, id(c.Patient.ID), details["patient_id"], "the existing patient is named")
+	require.Equal(t, "Maria Silva", details["patient"].(map[string]any)["name"])
+
 	before := tb.rowCounts(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
