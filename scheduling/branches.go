@@ -162,16 +162,30 @@ func insertWeekly(ctx context.Context, tx pgx.Tx, table string, keyCols []string
 	return nil
 }
 
+const branchSelect = `
+	SELECT b.id, b.name, b.timezone, b.currency, b.tax_rate_bp, b.slot_interval_minutes,
+		b.min_notice_minutes, b.horizon_days,
+		array(SELECT weekday FROM branch_hours WHERE branch_id = b.id ORDER BY weekday, start_minute),
+		array(SELECT start_minute FROM branch_hours WHERE branch_id = b.id ORDER BY weekday, start_minute),
+		array(SELECT end_minute FROM branch_hours WHERE branch_id = b.id ORDER BY weekday, start_minute)
+	FROM branches b`
+
+func scanBranch(row pgx.Row) (Branch, error) {
+	var b Branch
+	var wd, st, en []int
+	err := row.Scan(&b.ID, &b.Name, &b.Timezone, &b.Currency, &b.TaxRateBP, &b.SlotIntervalMinutes,
+		&b.MinNoticeMinutes, &b.HorizonDays, &wd, &st, &en)
+	b.Hours = fromWeekly(zipWeekly(wd, st, en))
+	return b, err
+}
+
 // GetBranch returns one branch with its hours.
 func (s *Service) GetBranch(ctx context.Context, id ID) (*Branch, error) {
-	branches, err := s.listBranches(ctx, "WHERE b.id = $1", id)
+	b, err := scanBranch(s.db.QueryRow(ctx, branchSelect+` WHERE b.id = $1`, id))
 	if err != nil {
-		return nil, err
+		return nil, noRows(err, "branch", id)
 	}
-	if len(branches) == 0 {
-		return nil, notFound("branch", id)
-	}
-	return &branches[0], nil
+	return &b, nil
 }
 
 // branchZone returns a branch and its time zone, in which its hours and dates are read.
@@ -189,34 +203,11 @@ func (s *Service) branchZone(ctx context.Context, id ID) (*Branch, *time.Locatio
 
 // ListBranches returns every branch.
 func (s *Service) ListBranches(ctx context.Context) ([]Branch, error) {
-	return s.listBranches(ctx, "")
-}
-
-func (s *Service) listBranches(ctx context.Context, where string, args ...any) ([]Branch, error) {
-	rows, err := s.db.Query(ctx, `
-		SELECT b.id, b.name, b.timezone, b.currency, b.tax_rate_bp, b.slot_interval_minutes,
-			b.min_notice_minutes, b.horizon_days,
-			coalesce(array_agg(h.weekday ORDER BY h.weekday, h.start_minute) FILTER (WHERE h.weekday IS NOT NULL), '{}'),
-			coalesce(array_agg(h.start_minute ORDER BY h.weekday, h.start_minute) FILTER (WHERE h.weekday IS NOT NULL), '{}'),
-			coalesce(array_agg(h.end_minute ORDER BY h.weekday, h.start_minute) FILTER (WHERE h.weekday IS NOT NULL), '{}')
-		FROM branches b LEFT JOIN branch_hours h ON h.branch_id = b.id `+where+`
-		GROUP BY b.id ORDER BY b.id`, args...)
+	rows, err := s.db.Query(ctx, branchSelect+` ORDER BY b.id`)
 	if err != nil {
 		return nil, fmt.Errorf("list branches: %w", err)
 	}
-	defer rows.Close()
-	var out []Branch
-	for rows.Next() {
-		var b Branch
-		var wd, st, en []int
-		if err := rows.Scan(&b.ID, &b.Name, &b.Timezone, &b.Currency, &b.TaxRateBP, &b.SlotIntervalMinutes,
-			&b.MinNoticeMinutes, &b.HorizonDays, &wd, &st, &en); err != nil {
-			return nil, fmt.Errorf("scan branch: %w", err)
-		}
-		b.Hours = fromWeekly(zipWeekly(wd, st, en))
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Branch, error) { return scanBranch(row) })
 }
 
 func zipWeekly(wd, st, en []int) []weeklySpan {

@@ -49,13 +49,30 @@ type doctorCalendar struct {
 	sessions   []availability.Interval // the sessions alone, to tell "taken" from "closed"
 }
 
-// loadSetup reads the branch and the examinations and checks that they go together.
+// loadSetup reads the branch and the examinations in one round trip and checks that they go together.
 func (s *Service) loadSetup(ctx context.Context, branchID ID, examIDs []ID) (*Branch, *time.Location, []Examination, error) {
-	branch, loc, err := s.branchZone(ctx, branchID)
-	if err != nil {
+	if err := checkExaminationIDs(examIDs); err != nil {
 		return nil, nil, nil, err
 	}
-	exams, err := s.examinationsInOrder(ctx, examIDs)
+	var branch Branch
+	var found []Examination
+	batch := &pgx.Batch{}
+	batch.Queue(branchSelect+` WHERE b.id = $1`, branchID).QueryRow(func(row pgx.Row) (err error) {
+		branch, err = scanBranch(row)
+		return noRows(err, "branch", branchID)
+	})
+	batch.Queue(examinationSelect+` WHERE e.id = ANY($1)`, examIDs).Query(func(rows pgx.Rows) (err error) {
+		found, err = pgx.CollectRows(rows, scanExamination)
+		return err
+	})
+	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, nil, nil, err
+	}
+	loc, err := LoadLocation(branch.Timezone)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("branch %d: %w", branchID, err)
+	}
+	exams, err := inOrder(found, examIDs)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -64,7 +81,7 @@ func (s *Service) loadSetup(ctx context.Context, branchID ID, examIDs []ID) (*Br
 			return nil, nil, nil, rule("examination_not_offered", "examination %q is not offered at branch %q", e.Name, branch.Name)
 		}
 	}
-	return branch, loc, exams, nil
+	return &branch, loc, exams, nil
 }
 
 // qualifiedDoctors returns the doctors who perform every one of exams.

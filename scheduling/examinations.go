@@ -161,22 +161,20 @@ func (s *Service) ListExaminations(ctx context.Context, branchID ID) ([]Examinat
 	return pgx.CollectRows(rows, scanExamination)
 }
 
-// examinationsInOrder loads the given examinations, in the order given (repeats allowed).
-func (s *Service) examinationsInOrder(ctx context.Context, ids []ID) ([]Examination, error) {
+// checkExaminationIDs bounds the examinations of one session.
+func checkExaminationIDs(ids []ID) error {
 	if len(ids) == 0 {
-		return nil, rule("missing_examinations", "at least one examination is required")
+		return rule("missing_examinations", "at least one examination is required")
 	}
 	if len(ids) > 20 {
-		return nil, rule("too_many_examinations", "a session holds at most 20 examinations")
+		return rule("too_many_examinations", "a session holds at most 20 examinations")
 	}
-	rows, err := s.db.Query(ctx, examinationSelect+` WHERE e.id = ANY($1)`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("load examinations: %w", err)
-	}
-	found, err := pgx.CollectRows(rows, scanExamination)
-	if err != nil {
-		return nil, fmt.Errorf("load examinations: %w", err)
-	}
+	return nil
+}
+
+// inOrder arranges loaded examinations in the order asked for (repeats allowed); an id that was not
+// found is a not-found error.
+func inOrder(found []Examination, ids []ID) ([]Examination, error) {
 	byID := make(map[ID]Examination, len(found))
 	for _, e := range found {
 		byID[e.ID] = e
