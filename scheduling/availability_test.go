@@ -2,6 +2,7 @@ package scheduling_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -142,4 +143,51 @@ func (e env) attend(t *testing.T, exceptions ...scheduling.AttendanceException) 
 func (e env) addBranch(t *testing.T, branch scheduling.ID) {
 	_, err := e.b.Pool.Exec(context.Background(), `INSERT INTO examination_branches VALUES ($1, $2)`, e.c.Consultation.ID, branch)
 	require.NoError(t, err)
+}
+
+// TestAvailabilityAcrossDSTChanges books through the whole service in New York around both 2027 DST
+// changes: local hours stay local, so the night of the change has one hour fewer or more.
+func TestAvailabilityAcrossDSTChanges(t *testing.T) {
+	t.Parallel()
+	b := schedtest.New(t)
+	ctx := context.Background()
+	zero, sixty, no := 0, 60, false
+	price := int64(100)
+	night := []scheduling.WeeklyHours{{Weekday: 7, Start: "00:00", End: "06:00"}}
+	branch := schedtest.Must(b.Svc.CreateBranch(ctx, scheduling.BranchInput{Name: "NY", Timezone: "America/New_York",
+		Currency: "USD", TaxRateBP: &zero, Hours: night}))(t)
+	doc := schedtest.Must(b.Svc.CreateDoctor(ctx, "Night owl", ""))(t)
+	schedtest.Must(b.Svc.SetAttendance(ctx, scheduling.Attendance{DoctorID: doc.ID, BranchID: branch.ID, Weekly: night}))(t)
+	exam := schedtest.Must(b.Svc.CreateExamination(ctx, scheduling.ExaminationInput{Code: "N", Name: "N", Price: &price,
+		DurationMinutes: &sixty, Taxable: &no, BranchIDs: []scheduling.ID{branch.ID}, DoctorIDs: []scheduling.ID{doc.ID}}))(t)
+
+	for _, tc := range []struct {
+		name string
+		day  scheduling.Date
+		want []string // UTC
+	}{
+		{"spring forward: 00:00–06:00 is five hours", scheduling.Date{Year: 2027, Month: time.March, Day: 14},
+			[]string{"05:00", "06:00", "07:00", "08:00", "09:00"}},
+		{"fall back: 00:00–06:00 is seven hours", scheduling.Date{Year: 2027, Month: time.November, Day: 7},
+			[]string{"04:00", "05:00", "06:00", "07:00", "08:00", "09:00", "10:00"}},
+		{"an ordinary Sunday: six hours", scheduling.Date{Year: 2027, Month: time.March, Day: 21},
+			[]string{"04:00", "05:00", "06:00", "07:00", "08:00", "09:00"}},
+	} {
+		slots, err := b.Svc.Availability(ctx, scheduling.AvailabilityQuery{BranchID: branch.ID, ExaminationIDs: []scheduling.ID{exam.ID},
+			From: tc.day, To: tc.day})
+		require.NoError(t, err)
+		got := []string{}
+		for _, s := range slots {
+			require.Equal(t, time.Hour, s.End.Sub(s.Start), tc.name)
+			got = append(got, s.Start.UTC().Format("15:04"))
+		}
+		require.Equal(t, tc.want, got, tc.name)
+		// The last slot of the night books, and the database holds its true instants.
+		last := slots[len(slots)-1]
+		sess, err := b.Svc.Book(ctx, "t", scheduling.BookingInput{PatientID: schedtest.Must(b.Svc.CreatePatient(ctx,
+			scheduling.PatientInput{Name: "P", Phone: fmt.Sprintf("+1212555%04d", tc.day.Day)}))(t).ID,
+			BranchID: branch.ID, DoctorID: doc.ID, ExaminationIDs: []scheduling.ID{exam.ID}, Start: last.Start})
+		require.NoError(t, err, tc.name)
+		require.True(t, sess.End.Equal(last.End))
+	}
 }
