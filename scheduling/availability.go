@@ -70,7 +70,7 @@ func (cal *calendar) slots(notBefore, notAfter time.Time) []Slot {
 	out := []Slot{}
 	for i := range cal.doctors {
 		d := &cal.doctors[i]
-		q := cal.query(d, d.busy, cal.rooms)
+		q := cal.query(d, d.busy(), cal.rooms)
 		q.NotBefore, q.NotAfter = notBefore, notAfter
 		for _, sl := range availability.Slots(q) {
 			out = append(out, cal.slot(d.id, sl))

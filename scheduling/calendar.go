@@ -36,17 +36,33 @@ type calendar struct {
 	from    Date
 	to      Date
 	doctors []doctorCalendar
-	// rooms suitable for the session (empty when no examination needs one).
-	needsRoom bool
-	rooms     []availability.Room
+	// rooms suitable for the session (empty when no examination needs one), busy with sessions and
+	// blocks; roomBlocks holds the blocks alone.
+	needsRoom  bool
+	rooms      []availability.Room
+	roomBlocks map[int64][]availability.Interval
 }
 
 type doctorCalendar struct {
 	id         ID
 	weekly     availability.Weekly
 	exceptions map[Date][]availability.Span
-	busy       []availability.Interval // blocks and non-cancelled sessions
-	sessions   []availability.Interval // the sessions alone, to tell "taken" from "closed"
+	blocks     []availability.Interval // doctor blocks and the branch's closures
+	sessions   []availability.Interval // non-cancelled sessions at any branch
+}
+
+// busy is all the time the doctor cannot be booked.
+func (d *doctorCalendar) busy() []availability.Interval {
+	return append(slices.Clone(d.blocks), d.sessions...)
+}
+
+// freeRooms is the suitable rooms as if no session held them: only their blocks.
+func (cal *calendar) freeRooms() []availability.Room {
+	out := make([]availability.Room, len(cal.rooms))
+	for i, r := range cal.rooms {
+		out[i] = availability.Room{ID: r.ID, Busy: cal.roomBlocks[r.ID]}
+	}
+	return out
 }
 
 // loadSetup reads the branch and the examinations in one round trip and checks that they go together.
@@ -96,7 +112,7 @@ func qualifiedDoctors(exams []Examination) []ID {
 // loadCalendar reads the attendance, exceptions, blocks and sessions of doctorIDs at the branch, and
 // the rooms the session could use, for local dates [from, to], in one round trip.
 func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, doctorIDs []ID, from, to Date) (*calendar, error) {
-	cal := &calendar{branch: branch, loc: loc, exams: exams, from: from, to: to}
+	cal := &calendar{branch: branch, loc: loc, exams: exams, from: from, to: to, roomBlocks: map[int64][]availability.Interval{}}
 	// Sessions may run past midnight, so busy time is read a day either side.
 	lo, hi := midnight(addDays(from, -1), loc), midnight(addDays(to, 2), loc)
 	var roomFilter []ID
@@ -118,8 +134,6 @@ func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Lo
 		cal.doctors[i] = doctorCalendar{id: id, exceptions: map[Date][]availability.Span{}}
 		byDoctor[id] = &cal.doctors[i]
 	}
-	rooms := map[ID]*availability.Room{}
-
 	batch := &pgx.Batch{}
 	batch.Queue(`SELECT doctor_id, weekday, start_minute, end_minute FROM doctor_hours
 		WHERE branch_id = $1 AND doctor_id = ANY($2)`, branch.ID, doctorIDs).Query(func(rows pgx.Rows) error {
@@ -165,9 +179,10 @@ func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Lo
 		var isSession bool
 		_, err := pgx.ForEachRow(rows, []any{&d, &iv.Start, &iv.End, &isSession}, func() error {
 			dc := byDoctor[d]
-			dc.busy = append(dc.busy, iv)
 			if isSession {
 				dc.sessions = append(dc.sessions, iv)
+			} else {
+				dc.blocks = append(dc.blocks, iv)
 			}
 			return nil
 		})
@@ -183,31 +198,44 @@ func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Lo
 			})
 			return err
 		})
-		batch.Queue(`
-			SELECT room_id, starts_at, ends_at FROM sessions
-			WHERE branch_id = $1 AND room_id IS NOT NULL AND status <> 'cancelled' AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
-			UNION ALL
-			SELECT room_id, starts_at, ends_at FROM blocks
-			WHERE branch_id = $1 AND room_id IS NOT NULL AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)`,
-			branch.ID, lo, hi).Query(func(rows pgx.Rows) error {
-			for i := range cal.rooms {
-				rooms[ID(cal.rooms[i].ID)] = &cal.rooms[i]
-			}
-			var id ID
-			var iv availability.Interval
-			_, err := pgx.ForEachRow(rows, []any{&id, &iv.Start, &iv.End}, func() error {
-				if r := rooms[id]; r != nil {
-					r.Busy = append(r.Busy, iv)
-				}
-				return nil
-			})
-			return err
-		})
+		queueRoomBusy(batch, cal, branch.ID, nil, lo, hi)
 	}
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("load calendar: %w", err)
 	}
 	return cal, nil
+}
+
+// queueRoomBusy reads the sessions and blocks of the calendar's rooms between lo and hi (of one room
+// when roomID is set).
+func queueRoomBusy(batch *pgx.Batch, cal *calendar, branchID ID, roomID *ID, lo, hi time.Time) {
+	batch.Queue(`
+		SELECT room_id, starts_at, ends_at, true FROM sessions
+		WHERE branch_id = $1 AND room_id = coalesce($4, room_id) AND status <> 'cancelled' AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
+		UNION ALL
+		SELECT room_id, starts_at, ends_at, false FROM blocks
+		WHERE branch_id = $1 AND room_id = coalesce($4, room_id) AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)`,
+		branchID, lo, hi, roomID).Query(func(rows pgx.Rows) error {
+		index := make(map[int64]int, len(cal.rooms))
+		for i, r := range cal.rooms {
+			index[r.ID] = i
+		}
+		var id int64
+		var iv availability.Interval
+		var isSession bool
+		_, err := pgx.ForEachRow(rows, []any{&id, &iv.Start, &iv.End, &isSession}, func() error {
+			i, ok := index[id]
+			if !ok {
+				return nil
+			}
+			cal.rooms[i].Busy = append(cal.rooms[i].Busy, iv)
+			if !isSession {
+				cal.roomBlocks[id] = append(cal.roomBlocks[id], iv)
+			}
+			return nil
+		})
+		return err
+	})
 }
 
 // query builds the engine's query for one doctor of the calendar.

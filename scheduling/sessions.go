@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"clinic/scheduling/availability"
 )
 
@@ -141,25 +143,20 @@ func (s *Service) checkFits(ctx context.Context, branch *Branch, loc *time.Locat
 	if err != nil {
 		return err
 	}
-	rooms := cal.rooms
 	if sess.RoomID != nil {
-		i := slices.IndexFunc(cal.rooms, func(r availability.Room) bool { return ID(r.ID) == *sess.RoomID })
-		if cal.needsRoom && i < 0 {
-			return rule("room_unsuitable", "room %d is not suitable for these examinations at this branch", *sess.RoomID)
-		}
-		if !cal.needsRoom {
-			// A room asked for without being needed is still held, so it must be free.
-			cal.needsRoom = true
-			rooms, err = s.roomCalendar(ctx, sess.BranchID, *sess.RoomID, day, loc)
-			if err != nil {
-				return err
+		if cal.needsRoom {
+			i := slices.IndexFunc(cal.rooms, func(r availability.Room) bool { return ID(r.ID) == *sess.RoomID })
+			if i < 0 {
+				return rule("room_unsuitable", "room %d is not suitable for these examinations at this branch", *sess.RoomID)
 			}
-		} else {
-			rooms = cal.rooms[i : i+1]
+			cal.rooms = cal.rooms[i : i+1]
+		} else if err := s.loadRoom(ctx, cal, *sess.RoomID, day); err != nil {
+			// A room asked for without being needed is still held, so it must be free.
+			return err
 		}
 	}
 	d := &cal.doctors[0]
-	q := cal.query(d, d.busy, rooms)
+	q := cal.query(d, d.busy(), cal.rooms)
 	if sess.Channel != ChannelStaff {
 		q.NotBefore, q.NotAfter = cal.bounds(sess.Channel, now)
 	}
@@ -171,51 +168,30 @@ func (s *Service) checkFits(ctx context.Context, branch *Branch, loc *time.Locat
 		return nil
 	}
 	// Would it fit were it not for other sessions? Then the slot is taken; otherwise it is closed time.
-	free := *q
-	free.Busy = subtractSessions(d.busy, d.sessions)
-	free.Rooms = make([]availability.Room, len(rooms))
-	for i, r := range rooms {
-		free.Rooms[i] = availability.Room{ID: r.ID}
-	}
-	if _, ok := availability.Fits(&free, sess.Start); ok {
+	free := cal.query(d, d.blocks, cal.freeRooms())
+	free.NotBefore, free.NotAfter = q.NotBefore, q.NotAfter
+	if _, ok := availability.Fits(free, sess.Start); ok {
 		return conflict(CodeSlotTaken, "that time is already booked")
 	}
 	return rule(CodeNotAvailable, "the doctor is not available for the whole session at that time (hours, attendance, service windows, blocks or notice)")
 }
 
-func subtractSessions(busy, sessions []availability.Interval) []availability.Interval {
-	return slices.DeleteFunc(slices.Clone(busy), func(iv availability.Interval) bool {
-		return slices.ContainsFunc(sessions, func(s availability.Interval) bool { return s.Start.Equal(iv.Start) && s.End.Equal(iv.End) })
-	})
-}
-
-// roomCalendar reads one room's busy time around a day; an unknown room, or one of another branch, is refused.
-func (s *Service) roomCalendar(ctx context.Context, branchID, roomID ID, day Date, loc *time.Location) ([]availability.Room, error) {
+// loadRoom makes one room, with its sessions and blocks around day, the calendar's only room; an
+// unknown room, or one of another branch, is refused.
+func (s *Service) loadRoom(ctx context.Context, cal *calendar, roomID ID, day Date) error {
 	var ok bool
-	if err := s.db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM rooms WHERE id = $1 AND branch_id = $2)`, roomID, branchID).Scan(&ok); err != nil {
-		return nil, fmt.Errorf("check room: %w", err)
+	batch := &pgx.Batch{}
+	batch.Queue(`SELECT EXISTS (SELECT 1 FROM rooms WHERE id = $1 AND branch_id = $2)`, roomID, cal.branch.ID).
+		QueryRow(func(row pgx.Row) error { return row.Scan(&ok) })
+	cal.needsRoom, cal.rooms = true, []availability.Room{{ID: int64(roomID)}}
+	queueRoomBusy(batch, cal, cal.branch.ID, &roomID, midnight(addDays(day, -1), cal.loc), midnight(addDays(day, 2), cal.loc))
+	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
+		return fmt.Errorf("load room: %w", err)
 	}
 	if !ok {
-		return nil, rule("room_not_in_branch", "room %d is not a room of branch %d", roomID, branchID)
+		return rule("room_not_in_branch", "room %d is not a room of branch %d", roomID, cal.branch.ID)
 	}
-	rows, err := s.db.Query(ctx, `
-		SELECT starts_at, ends_at FROM sessions WHERE room_id = $1 AND status <> 'cancelled' AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
-		UNION ALL
-		SELECT starts_at, ends_at FROM blocks WHERE room_id = $1 AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)`,
-		roomID, midnight(addDays(day, -1), loc), midnight(addDays(day, 2), loc))
-	if err != nil {
-		return nil, fmt.Errorf("room calendar: %w", err)
-	}
-	defer rows.Close()
-	room := availability.Room{ID: int64(roomID)}
-	for rows.Next() {
-		var iv availability.Interval
-		if err := rows.Scan(&iv.Start, &iv.End); err != nil {
-			return nil, err
-		}
-		room.Busy = append(room.Busy, iv)
-	}
-	return []availability.Room{room}, rows.Err()
+	return nil
 }
 
 // withAlternatives adds up to five free slots nearest to the one asked for to a slot-taken error.
