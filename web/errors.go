@@ -42,6 +42,9 @@ func (s *Server) fail(c *gin.Context, err error) {
 		c.AbortWithStatusJSON(kindStatus[de.Kind], body)
 	case errors.Is(err, context.Canceled):
 		c.Abort()
+	case errors.Is(err, context.DeadlineExceeded):
+		s.log.WarnContext(c.Request.Context(), "request timed out", "request_id", requestID(c), "err", err)
+		abort(c, http.StatusServiceUnavailable, "timeout", "the request took too long; please try again")
 	case errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22"):
 		// A data exception is bad input the core did not catch: still the caller's, still a 400.
 		s.log.WarnContext(c.Request.Context(), "input reached the database unchecked", "request_id", requestID(c), "err", err)

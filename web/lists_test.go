@@ -84,3 +84,20 @@ func TestUpdateBranchHoursChangesAvailability(t *testing.T) {
 	status, _ = tb.call(t, access.Receptionist, http.MethodPut, path, update)
 	require.Equal(t, http.StatusForbidden, status)
 }
+
+func TestCancelReasons(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	_, body := tb.call(t, access.Receptionist, http.MethodGet, "/api/v1/settings/cancel-reasons", nil)
+	require.Contains(t, body["items"], "Feels better", "a new clinic has a default list")
+
+	status, _ := tb.call(t, access.Receptionist, http.MethodPut, "/api/v1/settings/cancel-reasons", map[string]any{"reasons": []string{"x"}})
+	require.Equal(t, http.StatusForbidden, status)
+	status, body = tb.call(t, access.Manager, http.MethodPut, "/api/v1/settings/cancel-reasons", map[string]any{"reasons": []string{"Fever", "fever"}})
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	require.Equal(t, "duplicate_reason", errCode(body))
+	status, body = tb.call(t, access.Manager, http.MethodPut, "/api/v1/settings/cancel-reasons", map[string]any{"reasons": []string{" Weather ", "Fever"}})
+	require.Equal(t, http.StatusOK, status, body)
+	_, body = tb.call(t, access.Doctor, http.MethodGet, "/api/v1/settings/cancel-reasons", nil)
+	require.Equal(t, []any{"Weather", "Fever"}, body["items"])
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -66,6 +67,16 @@ func (s *Server) recovery(c *gin.Context) {
 		}
 	}()
 	c.Next()
+}
+
+// requestTimeout bounds the work of one request, so a stalled database cannot pile requests up.
+func requestTimeout(d time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), d)
+		defer cancel()
+		c.Request = c.Request.WithContext(ctx)
+		c.Next()
+	}
 }
 
 // limitBody caps request bodies so a huge upload cannot exhaust memory.

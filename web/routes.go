@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -17,7 +18,7 @@ var (
 func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(requestIDs, s.accessLog, s.recovery, limitBody)
+	r.Use(requestIDs, s.accessLog, s.recovery, requestTimeout(15*time.Second), limitBody)
 	r.NoRoute(func(c *gin.Context) { abort(c, http.StatusNotFound, "not_found", "no such endpoint") })
 	r.NoMethod(func(c *gin.Context) {
 		abort(c, http.StatusMethodNotAllowed, "method_not_allowed", "this endpoint does not take "+c.Request.Method)
@@ -48,6 +49,9 @@ func (s *Server) routes() *gin.Engine {
 	write.POST("/blocks", s.createBlock)
 	read.GET("/blocks", s.listBlocks)
 	write.DELETE("/blocks/:id", s.deleteBlock)
+
+	read.GET("/settings/cancel-reasons", s.cancelReasons)
+	write.PUT("/settings/cancel-reasons", s.setCancelReasons)
 
 	read.GET("/availability", s.availability)
 	read.POST("/patients", s.createPatient)

@@ -135,6 +135,19 @@ func (s *Server) cancelSession(c *gin.Context) {
 	}
 }
 
+func (s *Server) cancelReasons(c *gin.Context) {
+	list(c, s, func() (any, error) { return s.sched.CancelReasons(c.Request.Context()) })
+}
+
+func (s *Server) setCancelReasons(c *gin.Context) {
+	var in struct {
+		Reasons []string `json:"reasons"`
+	}
+	if decode(c, &in) {
+		list(c, s, func() (any, error) { return s.sched.SetCancelReasons(c.Request.Context(), in.Reasons) })
+	}
+}
+
 func (s *Server) deleteSession(c *gin.Context) {
 	if id, ok := pathID(c, "session"); ok {
 		noContent(c, s, s.sched.Delete(c.Request.Context(), actor(c), id))
