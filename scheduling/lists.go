@@ -17,7 +17,8 @@ type SessionFilter struct {
 	Status    string
 }
 
-// ListSessions returns sessions in start order, with their examinations but without their audit trail.
+// ListSessions returns sessions in start order, with their examinations but without their audit trail
+// (GetSession has it).
 func (s *Service) ListSessions(ctx context.Context, f SessionFilter) ([]Session, error) {
 	if f.BranchID == 0 && f.PatientID == 0 {
 		return nil, rule("missing_filter", "give branch_id with from and to, or patient_id")
@@ -39,8 +40,7 @@ func (s *Service) ListSessions(ctx context.Context, f SessionFilter) ([]Session,
 	}
 	rows, err := s.db.Query(ctx, `
 		SELECT s.id, s.patient_id, s.branch_id, s.doctor_id, s.room_id, s.status, s.channel, s.starts_at, s.ends_at,
-			s.checked_in_at, s.opened_at, s.completed_at, s.cancelled_at, s.cancel_reason, s.created_at, b.timezone,
-			array(SELECT examination_id FROM session_examinations x WHERE x.session_id = s.id ORDER BY position)
+			s.checked_in_at, s.opened_at, s.completed_at, s.cancelled_at, s.cancel_reason, s.created_at, b.timezone
 		FROM sessions s JOIN branches b ON b.id = s.branch_id
 		WHERE ($1 = 0 OR s.branch_id = $1) AND ($2::timestamptz IS NULL OR (s.starts_at >= $2 AND s.starts_at < $3))
 			AND ($4 = 0 OR s.doctor_id = $4) AND ($5 = 0 OR s.patient_id = $5) AND ($6 = '' OR s.status = $6)
@@ -48,21 +48,55 @@ func (s *Service) ListSessions(ctx context.Context, f SessionFilter) ([]Session,
 	if err != nil {
 		return nil, fmt.Errorf("list sessions: %w", err)
 	}
-	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Session, error) {
+	zones := map[string]*time.Location{}
+	sessions, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Session, error) {
 		var sess Session
 		var tz string
-		var exams []ID
 		err := row.Scan(&sess.ID, &sess.PatientID, &sess.BranchID, &sess.DoctorID, &sess.RoomID, &sess.Status, &sess.Channel,
 			&sess.Start, &sess.End, &sess.CheckedInAt, &sess.OpenedAt, &sess.CompletedAt, &sess.CancelledAt,
-			&sess.CancelReason, &sess.CreatedAt, &tz, &exams)
-		for _, id := range exams {
-			sess.Examinations = append(sess.Examinations, SessionExamination{ExaminationID: id})
+			&sess.CancelReason, &sess.CreatedAt, &tz)
+		if zones[tz] == nil {
+			zones[tz], _ = LoadLocation(tz)
 		}
-		if loc, lerr := time.LoadLocation(tz); lerr == nil {
-			sess.inZone(loc)
-		}
+		sess.zone = zones[tz]
 		return sess, err
 	})
+	if err != nil {
+		return nil, fmt.Errorf("list sessions: %w", err)
+	}
+	return sessions, s.attachExaminations(ctx, sessions)
+}
+
+// attachExaminations loads the examinations of the listed sessions in one query and puts every time
+// in the session's branch zone.
+func (s *Service) attachExaminations(ctx context.Context, sessions []Session) error {
+	ids := make([]ID, len(sessions))
+	index := make(map[ID]int, len(sessions))
+	for i, sess := range sessions {
+		ids[i], index[sess.ID] = sess.ID, i
+	}
+	rows, err := s.db.Query(ctx, `SELECT x.session_id, x.examination_id, e.code, e.name, x.starts_at, x.ends_at
+		FROM session_examinations x JOIN examinations e ON e.id = x.examination_id
+		WHERE x.session_id = ANY($1) ORDER BY x.session_id, x.position`, ids)
+	if err != nil {
+		return fmt.Errorf("list session examinations: %w", err)
+	}
+	var id ID
+	var x SessionExamination
+	_, err = pgx.ForEachRow(rows, []any{&id, &x.ExaminationID, &x.Code, &x.Name, &x.Start, &x.End}, func() error {
+		sess := &sessions[index[id]]
+		sess.Examinations = append(sess.Examinations, x)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("list session examinations: %w", err)
+	}
+	for i := range sessions {
+		if sessions[i].zone != nil {
+			sessions[i].inZone(sessions[i].zone)
+		}
+	}
+	return nil
 }
 
 // checkRange validates an inclusive range of dates for a listing or availability request.

@@ -41,6 +41,8 @@ type Session struct {
 	History      []Event              `json:"history"`
 	// Invoice is filled in by billing; scheduling leaves it empty.
 	Invoice any `json:"invoice"`
+
+	zone *time.Location // the branch's, while a list is being assembled
 }
 
 // SessionExamination is one examination of a session, at its place in the running order.

@@ -28,6 +28,9 @@ func TestListSessionsAndBlocks(t *testing.T) {
 	require.Len(t, items, 2)
 	require.Equal(t, early, items[0].(map[string]any)["id"], "in start order")
 	require.Equal(t, late, items[1].(map[string]any)["id"])
+	exam := items[0].(map[string]any)["examinations"].([]any)[0].(map[string]any)
+	require.Equal(t, map[string]any{"examination_id": fmt.Sprint(c.Consultation.ID), "code": "GP", "name": "Consultation",
+		"start": "2027-01-05T09:00:00Z", "end": "2027-01-05T09:30:00Z"}, exam, "lists carry whole examinations")
 	_, body = tb.call(t, access.Doctor, http.MethodGet, fmt.Sprintf("/api/v1/sessions?patient_id=%d", c.Patient.ID), nil)
 	require.Len(t, body["items"], 3)
 	_, body = tb.call(t, access.Doctor, http.MethodGet, fmt.Sprintf("/api/v1/sessions?branch_id=%d&from=2027-01-06&to=2027-01-06&status=waiting", c.Branch.ID), nil)
