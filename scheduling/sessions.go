@@ -173,9 +173,9 @@ func (s *Service) checkFits(ctx context.Context, branch *Branch, loc *time.Locat
 	free := cal.query(d, d.blocks, cal.freeRooms())
 	free.NotBefore, free.NotAfter = q.NotBefore, q.NotAfter
 	if _, ok := availability.Fits(free, sess.Start); ok {
-		return conflict(CodeSlotTaken, "that time is already booked")
+		return conflict(CodeSlotTaken, "that time is already booked; alternatives lists the nearest free starts")
 	}
-	return rule(CodeNotAvailable, "the doctor is not available for the whole session at that time (hours, attendance, service windows, blocks or notice)")
+	return rule(CodeNotAvailable, "the doctor is not available for the whole session at that time (hours, attendance, service windows, blocks or notice); alternatives lists the nearest free starts")
 }
 
 // loadRoom makes one room, with its sessions and blocks around day, the calendar's only room; an
@@ -237,7 +237,7 @@ func (s *Service) insertSession(ctx context.Context, actor Actor, sess *Session)
 		sess.CreatedAt = sess.CreatedAt.In(sess.Start.Location())
 		return nil
 	case code == sqlstateExclusion:
-		return conflict(CodeSlotTaken, "that time is already booked")
+		return conflict(CodeSlotTaken, "that time is already booked; alternatives lists the nearest free starts")
 	case code == sqlstateForeignKey && strings.Contains(constraint, "patient"):
 		return notFound("patient", sess.PatientID)
 	case code == sqlstateForeignKey:
