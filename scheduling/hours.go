@@ -85,28 +85,12 @@ func parseWeekly(hours []WeeklyHours, field string) ([]weeklySpan, error) {
 	return out, nil
 }
 
-func toWeekly(spans []weeklySpan) availability.Weekly {
-	var w availability.Weekly
-	for _, s := range spans {
-		w[s.weekday] = append(w[s.weekday], s.span)
-	}
-	return w
-}
-
 func fromWeekly(spans []weeklySpan) []WeeklyHours {
 	out := make([]WeeklyHours, len(spans))
 	for i, s := range spans {
 		out[i] = WeeklyHours{Weekday: s.weekday, Start: formatClock(s.span.Start), End: formatClock(s.span.End)}
 	}
 	return out
-}
-
-// isoWeekday returns 1 = Monday … 7 = Sunday.
-func isoWeekday(d time.Weekday) int {
-	if d == time.Sunday {
-		return 7
-	}
-	return int(d)
 }
 
 // Date is a calendar day, written "YYYY-MM-DD".
