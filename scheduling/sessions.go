@@ -2,6 +2,7 @@ package scheduling
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -43,6 +44,9 @@ type Session struct {
 	Invoice any `json:"invoice"`
 
 	zone *time.Location // the branch's, while a list is being assembled
+	// Replayed is set when Book returned the session an earlier request with the same idempotency
+	// key made.
+	Replayed bool `json:"-"`
 }
 
 // SessionExamination is one examination of a session, at its place in the running order.
@@ -73,6 +77,9 @@ type BookingInput struct {
 	Start          time.Time `json:"start"`
 	RoomID         *ID       `json:"room_id"`
 	Channel        string    `json:"channel"`
+	// IdempotencyKey, when set, makes a retry of this booking return the session it made instead of
+	// booking again (the API takes it from the Idempotency-Key header).
+	IdempotencyKey string `json:"-"`
 }
 
 // Book books a session. The start must lie in the doctor's free time (DESIGN 3.1); the database's
@@ -97,6 +104,14 @@ func (s *Service) Book(ctx context.Context, actor Actor, in BookingInput) (*Sess
 	}
 	if err := checkYear(in.Start, "start"); err != nil {
 		return nil, err
+	}
+	if len(in.IdempotencyKey) > 200 {
+		return nil, invalid("invalid_idempotency_key", "an idempotency key has at most 200 characters")
+	}
+	if in.IdempotencyKey != "" {
+		if sess, err := s.replay(ctx, in); sess != nil || err != nil {
+			return sess, err
+		}
 	}
 	branch, loc, exams, err := s.loadSetup(ctx, in.BranchID, in.ExaminationIDs)
 	if err != nil {
@@ -126,7 +141,13 @@ func (s *Service) Book(ctx context.Context, actor Actor, in BookingInput) (*Sess
 		err = s.checkFits(ctx, branch, loc, exams, sess, now)
 	}
 	if err == nil {
-		err = s.insertSession(ctx, actor, sess)
+		err = s.insertSession(ctx, actor, sess, in.IdempotencyKey)
+	}
+	if in.IdempotencyKey != "" && (IsCode(err, codeKeyTaken) || IsCode(err, CodeSlotTaken)) {
+		// The same booking may have raced in on another connection and won: answer with its session.
+		if sess, rerr := s.replay(ctx, in); sess != nil || rerr != nil {
+			return sess, rerr
+		}
 	}
 	if IsCode(err, CodeSlotTaken) || IsCode(err, CodeNotAvailable) {
 		return nil, s.withAlternatives(ctx, err.(*Error), branch, loc, exams, sess, now)
@@ -211,7 +232,7 @@ func (s *Service) withAlternatives(ctx context.Context, e *Error, branch *Branch
 }
 
 // insertSession writes the session, its examinations and the first audit entry in one statement.
-func (s *Service) insertSession(ctx context.Context, actor Actor, sess *Session) error {
+func (s *Service) insertSession(ctx context.Context, actor Actor, sess *Session, key string) error {
 	n := len(sess.Examinations)
 	pos, exams, starts, ends := make([]int, n), make([]ID, n), make([]time.Time, n), make([]time.Time, n)
 	for i, e := range sess.Examinations {
@@ -219,8 +240,9 @@ func (s *Service) insertSession(ctx context.Context, actor Actor, sess *Session)
 	}
 	err := s.db.QueryRow(ctx, `
 		WITH s AS (
-			INSERT INTO sessions (patient_id, branch_id, doctor_id, room_id, starts_at, ends_at, status, channel, opened_at, completed_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id, created_at
+			INSERT INTO sessions (patient_id, branch_id, doctor_id, room_id, starts_at, ends_at, status, channel, opened_at,
+				completed_at, idempotency_key)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $16) RETURNING id, created_at
 		), e AS (
 			INSERT INTO session_examinations (session_id, position, examination_id, starts_at, ends_at)
 			SELECT s.id, x.pos, x.exam, x.st, x.en FROM s,
@@ -230,12 +252,14 @@ func (s *Service) insertSession(ctx context.Context, actor Actor, sess *Session)
 		)
 		SELECT id, created_at FROM s`,
 		sess.PatientID, sess.BranchID, sess.DoctorID, sess.RoomID, sess.Start, sess.End, sess.Status, sess.Channel,
-		sess.OpenedAt, sess.CompletedAt, pos, exams, starts, ends, string(actor)).Scan(&sess.ID, &sess.CreatedAt)
+		sess.OpenedAt, sess.CompletedAt, pos, exams, starts, ends, string(actor), nullIfEmpty(key)).Scan(&sess.ID, &sess.CreatedAt)
 	code, constraint := pgCode(err)
 	switch {
 	case err == nil:
 		sess.CreatedAt = sess.CreatedAt.In(sess.Start.Location())
 		return nil
+	case code == sqlstateUnique && constraint == "sessions_idempotency_key":
+		return conflict(codeKeyTaken, "a booking with this idempotency key exists")
 	case code == sqlstateExclusion:
 		return conflict(CodeSlotTaken, "that time is already booked; alternatives lists the nearest free starts")
 	case code == sqlstateForeignKey && strings.Contains(constraint, "patient"):
@@ -244,4 +268,34 @@ func (s *Service) insertSession(ctx context.Context, actor Actor, sess *Session)
 		return rule("room_not_in_branch", "room %d is not a room of branch %d", *sess.RoomID, sess.BranchID)
 	}
 	return fmt.Errorf("insert session: %w", err)
+}
+
+// codeKeyTaken is internal: Book turns it into a replay.
+const codeKeyTaken = "idempotency_key_taken"
+
+// replay returns the session booked earlier with in's idempotency key, or nil when there is none. A
+// key reused for a different booking is refused rather than silently answered with another session.
+func (s *Service) replay(ctx context.Context, in BookingInput) (*Session, error) {
+	var id ID
+	err := s.db.QueryRow(ctx, `SELECT id FROM sessions WHERE idempotency_key = $1`, in.IdempotencyKey).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("idempotency key: %w", err)
+	}
+	sess, err := s.GetSession(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	exams := make([]ID, len(sess.Examinations))
+	for i, x := range sess.Examinations {
+		exams[i] = x.ExaminationID
+	}
+	if sess.PatientID != in.PatientID || sess.BranchID != in.BranchID || sess.DoctorID != in.DoctorID ||
+		!sess.Start.Equal(in.Start.Truncate(time.Second)) || !slices.Equal(exams, in.ExaminationIDs) {
+		return nil, rule("idempotency_key_reused", "this Idempotency-Key was used for a different booking")
+	}
+	sess.Replayed = true
+	return sess, nil
 }

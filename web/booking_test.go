@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -125,4 +127,60 @@ func TestAvailabilityAPI(t *testing.T) {
 	require.Equal(t, http.StatusCreated, status, body)
 	_, body = tb.call(t, access.Receptionist, http.MethodGet, q, nil)
 	require.Len(t, body["slots"], 12)
+}
+
+// TestIdempotentBooking: a retried booking with the same Idempotency-Key, even many at once, answers
+// the one session it made; the key used for another booking is refused.
+func TestIdempotentBooking(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	c := tb.clinic
+	body := func(start string) string {
+		return fmt.Sprintf(`{"patient_id": "%d", "branch_id": "%d", "doctor_id": "%d", "examination_ids": ["%d"], "start": "%s"}`,
+			c.Patient.ID, c.Branch.ID, c.Doctor.ID, c.Consultation.ID, start)
+	}
+	post := func(key, b string) (*http.Response, map[string]any) {
+		req, err := http.NewRequest(http.MethodPost, tb.url+"/api/v1/sessions", strings.NewReader(b))
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+tb.tokens[access.Receptionist])
+		req.Header.Set("Idempotency-Key", key)
+		resp, err := tb.client.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		var out map[string]any
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+		return resp, out
+	}
+
+	const retries = 20
+	ids := make([]string, retries)
+	replayed := make([]string, retries)
+	var wg sync.WaitGroup
+	for i := range retries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, out := post("booking-42", body("2027-01-05T10:00:00Z"))
+			if resp.StatusCode == http.StatusCreated {
+				ids[i] = out["id"].(string)
+			}
+			replayed[i] = resp.Header.Get("Idempotent-Replayed")
+		}()
+	}
+	wg.Wait()
+	for i := range retries {
+		require.Equal(t, ids[0], ids[i], "every retry answers the same session")
+	}
+	require.NotEmpty(t, ids[0])
+	require.Contains(t, replayed, "", "one request booked")
+	require.Contains(t, replayed, "true", "the others replayed it")
+	var n int
+	require.NoError(t, tb.Pool.QueryRow(context.Background(), `SELECT count(*) FROM sessions`).Scan(&n))
+	require.Equal(t, 1, n)
+
+	resp, out := post("booking-42", body("2027-01-05T11:00:00Z"))
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	require.Equal(t, "idempotency_key_reused", errCode(out))
+	resp, _ = post("booking-43", body("2027-01-05T11:00:00Z"))
+	require.Equal(t, http.StatusCreated, resp.StatusCode, "another key books another session")
 }

@@ -72,11 +72,23 @@ func (s *Server) getPatient(c *gin.Context) {
 	}
 }
 
+// bookSession books a session. With an Idempotency-Key header a retry answers the session the first
+// request made (marked Idempotent-Replayed: true) instead of booking twice.
 func (s *Server) bookSession(c *gin.Context) {
 	var in scheduling.BookingInput
-	if decode(c, &in) {
-		created(c, s, func() (any, error) { return s.sched.Book(c.Request.Context(), actor(c), in) })
+	if !decode(c, &in) {
+		return
 	}
+	in.IdempotencyKey = c.GetHeader("Idempotency-Key")
+	sess, err := s.sched.Book(c.Request.Context(), actor(c), in)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if sess.Replayed {
+		c.Header("Idempotent-Replayed", "true")
+	}
+	c.JSON(http.StatusCreated, sess)
 }
 
 // listSessions answers GET /api/v1/sessions?branch_id=&from=&to=[&doctor_id=&status=] or ?patient_id=.
