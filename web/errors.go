@@ -3,8 +3,11 @@ package web
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/gin-gonic/gin"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -42,6 +45,12 @@ func (s *Server) fail(c *gin.Context, err error) {
 		c.AbortWithStatusJSON(kindStatus[de.Kind], body)
 	case errors.Is(err, context.Canceled):
 		c.Abort()
+	case connectionLost(err):
+		// Every pooled connection is likely dead too (a database restart or failover): drop them all
+		// so the next requests connect afresh, and tell the client to retry.
+		s.log.WarnContext(c.Request.Context(), "database connection lost; reconnecting", "request_id", requestID(c), "err", err)
+		s.pool.Reset()
+		abort(c, http.StatusServiceUnavailable, "database_unavailable", "the database connection was interrupted; please retry")
 	case errors.Is(err, context.DeadlineExceeded):
 		s.log.WarnContext(c.Request.Context(), "request timed out", "request_id", requestID(c), "err", err)
 		abort(c, http.StatusServiceUnavailable, "timeout", "the request took too long; please try again")
@@ -60,4 +69,15 @@ func (s *Server) fail(c *gin.Context, err error) {
 
 func abort(c *gin.Context, status int, code, message string) {
 	c.AbortWithStatusJSON(status, gin.H{"error": apiError{Code: code, Message: message}})
+}
+
+// connectionLost reports whether err means the database connection went away: the server shut the
+// backend down (57P01 admin, 57P02 crash, 57P03 starting up), or the socket closed before a reply.
+func connectionLost(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "57P01" || pgErr.Code == "57P02" || pgErr.Code == "57P03"
+	}
+	return pgconn.SafeToRetry(err) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EPIPE)
 }
