@@ -191,3 +191,41 @@ func TestAvailabilityAcrossDSTChanges(t *testing.T) {
 		require.True(t, sess.End.Equal(last.End))
 	}
 }
+
+// TestAvailabilityOfAnyDoctor: without a doctor, every doctor who performs all the examinations is
+// offered, merged in time order (a walk-in takes the first).
+func TestAvailabilityOfAnyDoctor(t *testing.T) {
+	t.Parallel()
+	b := schedtest.New(t)
+	c := schedtest.NewClinic(t, b.Svc)
+	ctx := context.Background()
+	bruno := schedtest.Must(b.Svc.CreateDoctor(ctx, "Bruno", ""))(t)
+	schedtest.Must(b.Svc.SetAttendance(ctx, scheduling.Attendance{DoctorID: bruno.ID, BranchID: c.Branch.ID,
+		Weekly: []scheduling.WeeklyHours{{Weekday: 2, Start: "08:15", End: "09:15"}}}))(t)
+	_, err := b.Pool.Exec(ctx, `INSERT INTO examination_doctors VALUES ($1, $2)`, c.Consultation.ID, bruno.ID)
+	require.NoError(t, err)
+	// Bruno does not do ECGs, so a consultation and an ECG together stay with Ana.
+	ecgToo, err := b.Svc.Availability(ctx, scheduling.AvailabilityQuery{BranchID: c.Branch.ID,
+		ExaminationIDs: []scheduling.ID{c.Consultation.ID, c.ECG.ID}, From: dateOfDay(5), To: dateOfDay(5)})
+	require.NoError(t, err)
+	for _, s := range ecgToo {
+		require.Equal(t, c.Doctor.ID, s.DoctorID)
+	}
+	schedtest.Must(b.Svc.CreateBlock(ctx, scheduling.BlockInput{BranchID: c.Branch.ID, DoctorID: &c.Doctor.ID,
+		Start: c.At(5, 9, 30), End: c.At(5, 19, 0), Reason: "t"}))(t)
+	slots, err := b.Svc.Availability(ctx, scheduling.AvailabilityQuery{BranchID: c.Branch.ID,
+		ExaminationIDs: []scheduling.ID{c.Consultation.ID}, From: dateOfDay(5), To: dateOfDay(5)})
+	require.NoError(t, err)
+	type pick struct {
+		at  string
+		doc scheduling.ID
+	}
+	var got []pick
+	for _, s := range slots {
+		got = append(got, pick{s.Start.Format("15:04"), s.DoctorID})
+	}
+	require.Equal(t, []pick{{"08:00", c.Doctor.ID}, {"08:15", bruno.ID}, {"08:30", c.Doctor.ID}, {"08:45", bruno.ID},
+		{"09:00", c.Doctor.ID}}, got)
+}
+
+func dateOfDay(d int) scheduling.Date { return scheduling.Date{Year: 2027, Month: time.January, Day: d} }

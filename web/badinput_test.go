@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"clinic/scheduling"
+	"clinic/scheduling/schedtest"
 	"clinic/web/access"
 )
 
@@ -112,6 +114,8 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 		{"availability bad date", "GET", avail + "&from=tomorrow&to=2027-01-01", nil, 400, "invalid_date"},
 		{"availability unknown examination", "GET", fmt.Sprintf("/api/v1/availability?branch_id=%d&examination_id=987654&from=2027-01-05&to=2027-01-05", c.Branch.ID), nil, 404, "not_found"},
 		{"availability unknown branch", "GET", fmt.Sprintf("/api/v1/availability?branch_id=987654&examination_id=%d&from=2027-01-05&to=2027-01-05", c.Consultation.ID), nil, 404, "not_found"},
+		{"availability for a doctor who does not perform it", "GET", avail + "&from=2027-01-05&to=2027-01-05&doctor_id=" + id(tb.otherDoctor(t)), nil, 422, "doctor_not_qualified"},
+		{"availability of an examination the branch does not offer", "GET", fmt.Sprintf("/api/v1/availability?branch_id=%d&examination_id=%d&from=2027-01-05&to=2027-01-05", tb.otherBranch(t), c.Consultation.ID), nil, 422, "examination_not_offered"},
 		{"availability bad channel", "GET", avail + "&from=2027-01-05&to=2027-01-05&channel=fax", nil, 422, "invalid_channel"},
 		{"patient with a bad phone", "POST", "/api/v1/patients", map[string]any{"name": "A", "phone": "12"}, 422, "invalid_phone"},
 		{"patient with a taken phone", "POST", "/api/v1/patients", map[string]any{"name": "B", "phone": "+351 912 345 671"}, 409, "duplicate_phone"},
@@ -153,4 +157,16 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 		})
 	}
 	require.Equal(t, before, tb.rowCounts(t), "refused requests write nothing")
+}
+
+// otherDoctor adds a doctor who performs nothing.
+func (tb *testBundle) otherDoctor(t *testing.T) scheduling.ID {
+	return schedtest.Must(tb.Svc.CreateDoctor(context.Background(), "Bruno", ""))(t).ID
+}
+
+// otherBranch adds a branch that offers nothing.
+func (tb *testBundle) otherBranch(t *testing.T) scheduling.ID {
+	zero := 0
+	return schedtest.Must(tb.Svc.CreateBranch(context.Background(), scheduling.BranchInput{Name: "Porto",
+		Timezone: "Europe/Lisbon", Currency: "EUR", TaxRateBP: &zero}))(t).ID
 }
