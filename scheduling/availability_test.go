@@ -228,4 +228,6 @@ func TestAvailabilityOfAnyDoctor(t *testing.T) {
 		{"09:00", c.Doctor.ID}}, got)
 }
 
-func dateOfDay(d int) scheduling.Date { return scheduling.Date{Year: 2027, Month: time.January, Day: d} }
+func dateOfDay(d int) scheduling.Date {
+	return scheduling.Date{Year: 2027, Month: time.January, Day: d}
+}
