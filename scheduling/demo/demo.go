@@ -87,7 +87,7 @@ func Load(ctx context.Context, svc *scheduling.Service, now time.Time) (Summary,
 		{lisbon, ana, []scheduling.ID{gp}}, {lisbon, ana, []scheduling.ID{blood, gp}}, {lisbon, bruno, []scheduling.ID{cardio, ecg}},
 		{ny, claire, []scheduling.ID{derm}}, {ny, david, []scheduling.ID{ped}}, {ny, bruno, []scheduling.ID{cardio}},
 	}
-	from := now.AddDate(0, 0, 1)
+	from := now // today (what is left of it) and the six days after
 	p := 0
 	for _, bk := range bookings {
 		if b.err != nil {
