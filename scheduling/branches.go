@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"golang.org/x/text/currency"
+
+	"clinic/scheduling/availability"
 )
 
 // Branch is a clinic location with its own time zone, currency, tax rate and opening hours.
@@ -22,6 +24,8 @@ type Branch struct {
 	MinNoticeMinutes    int           `json:"min_notice_minutes"`
 	HorizonDays         int           `json:"horizon_days"`
 	Hours               []WeeklyHours `json:"hours"`
+
+	hours availability.Weekly // Hours in the engine's form
 }
 
 // BranchInput is what creating a branch takes.
@@ -175,7 +179,7 @@ func scanBranch(row pgx.Row) (Branch, error) {
 	var wd, st, en []int
 	err := row.Scan(&b.ID, &b.Name, &b.Timezone, &b.Currency, &b.TaxRateBP, &b.SlotIntervalMinutes,
 		&b.MinNoticeMinutes, &b.HorizonDays, &wd, &st, &en)
-	b.Hours = fromWeekly(zipWeekly(wd, st, en))
+	b.Hours, b.hours = weeklyColumns(wd, st, en)
 	return b, err
 }
 
@@ -208,12 +212,4 @@ func (s *Service) ListBranches(ctx context.Context) ([]Branch, error) {
 		return nil, fmt.Errorf("list branches: %w", err)
 	}
 	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Branch, error) { return scanBranch(row) })
-}
-
-func zipWeekly(wd, st, en []int) []weeklySpan {
-	out := make([]weeklySpan, len(wd))
-	for i := range wd {
-		out[i] = weeklySpan{wd[i], spanOf(st[i], en[i])}
-	}
-	return out
 }

@@ -30,12 +30,14 @@ func validChannel(c string) bool {
 
 // calendar is everything the engine needs for some doctors at one branch over a range of local dates.
 type calendar struct {
-	branch  *Branch
-	loc     *time.Location
-	exams   []Examination
-	from    Date
-	to      Date
-	doctors []doctorCalendar
+	branch *Branch
+	loc    *time.Location
+	exams  []Examination
+	// engineExams is exams in the engine's form, shared by every doctor's query.
+	engineExams []availability.Exam
+	from        Date
+	to          Date
+	doctors     []doctorCalendar
 	// rooms suitable for the session (empty when no examination needs one), busy with sessions and
 	// blocks; roomBlocks holds the blocks alone.
 	needsRoom  bool
@@ -112,7 +114,8 @@ func qualifiedDoctors(exams []Examination) []ID {
 // loadCalendar reads the attendance, exceptions, blocks and sessions of doctorIDs at the branch, and
 // the rooms the session could use, for local dates [from, to], in one round trip.
 func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, doctorIDs []ID, from, to Date) (*calendar, error) {
-	cal := &calendar{branch: branch, loc: loc, exams: exams, from: from, to: to, roomBlocks: map[int64][]availability.Interval{}}
+	cal := &calendar{branch: branch, loc: loc, engineExams: engineExams(exams), from: from, to: to,
+		roomBlocks: map[int64][]availability.Interval{}}
 	// Sessions may run past midnight, so busy time is read a day either side.
 	lo, hi := midnight(addDays(from, -1), loc), midnight(addDays(to, 2), loc)
 	var roomFilter []ID
@@ -244,20 +247,13 @@ func (cal *calendar) query(d *doctorCalendar, busy []availability.Interval, room
 		Location:    cal.loc,
 		From:        cal.from,
 		To:          cal.to,
-		BranchHours: weeklyOf(cal.branch.Hours),
+		BranchHours: cal.branch.hours,
 		Attendance:  d.weekly,
 		Exceptions:  d.exceptions,
+		Exams:       cal.engineExams,
 		Busy:        busy,
 		NeedsRoom:   cal.needsRoom,
 		Rooms:       rooms,
-	}
-	q.Exams = make([]availability.Exam, len(cal.exams))
-	for i, e := range cal.exams {
-		q.Exams[i].Duration = time.Duration(e.DurationMinutes) * time.Minute
-		if len(e.Windows) > 0 {
-			w := weeklyOf(e.Windows)
-			q.Exams[i].Windows = &w
-		}
 	}
 	if cal.branch.SlotIntervalMinutes != nil {
 		q.Step = time.Duration(*cal.branch.SlotIntervalMinutes) * time.Minute
@@ -265,14 +261,16 @@ func (cal *calendar) query(d *doctorCalendar, busy []availability.Interval, room
 	return q
 }
 
-// weeklyOf converts API-form hours that were validated when stored.
-func weeklyOf(hours []WeeklyHours) availability.Weekly {
-	var w availability.Weekly
-	for _, h := range hours {
-		sp, _ := parseSpan(h.Start, h.End, "")
-		w[h.Weekday] = append(w[h.Weekday], sp)
+// engineExams is the session's examinations as the engine reads them, in running order.
+func engineExams(exams []Examination) []availability.Exam {
+	out := make([]availability.Exam, len(exams))
+	for i := range exams {
+		out[i].Duration = time.Duration(exams[i].DurationMinutes) * time.Minute
+		if len(exams[i].Windows) > 0 {
+			out[i].Windows = &exams[i].windows
+		}
 	}
-	return w
+	return out
 }
 
 // bounds returns the earliest and latest start a channel may book, as of now (DESIGN 3.1: minimum notice

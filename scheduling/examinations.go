@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+
+	"clinic/scheduling/availability"
 )
 
 // Examination is a bookable service: its price, duration, where and by whom it is performed, and when.
@@ -21,6 +23,8 @@ type Examination struct {
 	DoctorIDs       []ID          `json:"doctor_ids"`
 	RoomIDs         []ID          `json:"room_ids"`
 	Windows         []WeeklyHours `json:"windows"`
+
+	windows availability.Weekly // Windows in the engine's form
 }
 
 // ExaminationInput is what creating an examination takes. RoomIDs optionally limits which rooms
@@ -134,7 +138,7 @@ func scanExamination(row pgx.CollectableRow) (Examination, error) {
 	var wd, st, en []int
 	err := row.Scan(&e.ID, &e.Code, &e.Name, &e.Price, &e.DurationMinutes, &e.Taxable, &e.NeedsRoom,
 		&e.BranchIDs, &e.DoctorIDs, &e.RoomIDs, &wd, &st, &en)
-	e.Windows = fromWeekly(zipWeekly(wd, st, en))
+	e.Windows, e.windows = weeklyColumns(wd, st, en)
 	return e, err
 }
 

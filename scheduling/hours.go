@@ -85,6 +85,18 @@ func parseWeekly(hours []WeeklyHours, field string) ([]weeklySpan, error) {
 	return out, nil
 }
 
+// weeklyColumns turns the weekday, start and end arrays a query aggregates (validated when stored)
+// into both the API's form and the engine's, so neither is derived from the other later.
+func weeklyColumns(wd, st, en []int) ([]WeeklyHours, availability.Weekly) {
+	var w availability.Weekly
+	spans := make([]weeklySpan, len(wd))
+	for i := range wd {
+		spans[i] = weeklySpan{wd[i], availability.Span{Start: st[i], End: en[i]}}
+		w[wd[i]] = append(w[wd[i]], spans[i].span)
+	}
+	return fromWeekly(spans), w
+}
+
 func fromWeekly(spans []weeklySpan) []WeeklyHours {
 	out := make([]WeeklyHours, len(spans))
 	for i, s := range spans {
