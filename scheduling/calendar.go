@@ -112,25 +112,15 @@ func qualifiedDoctors(exams []Examination) []ID {
 }
 
 // loadCalendar reads the attendance, exceptions, blocks and sessions of doctorIDs at the branch, and
-// the rooms the session could use, for local dates [from, to], in one round trip.
-func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, doctorIDs []ID, from, to Date) (*calendar, error) {
+// the rooms the session could use, for local dates [from, to], in one round trip. A room asked for
+// (room non-nil) is the only room considered, and is held even when no examination needs one.
+func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, doctorIDs []ID, room *ID, from, to Date) (*calendar, error) {
 	cal := &calendar{branch: branch, loc: loc, engineExams: engineExams(exams), from: from, to: to,
 		roomBlocks: map[int64][]availability.Interval{}}
 	// Sessions may run past midnight, so busy time is read a day either side.
 	lo, hi := midnight(addDays(from, -1), loc), midnight(addDays(to, 2), loc)
 	var roomFilter []ID
-	for _, e := range exams {
-		if e.NeedsRoom {
-			cal.needsRoom = true
-			if len(e.RoomIDs) > 0 {
-				if roomFilter == nil {
-					roomFilter = slices.Clone(e.RoomIDs)
-				} else {
-					roomFilter = slices.DeleteFunc(roomFilter, func(id ID) bool { return !slices.Contains(e.RoomIDs, id) })
-				}
-			}
-		}
-	}
+	cal.needsRoom, roomFilter = suitableRooms(exams, room)
 	byDoctor := make(map[ID]*doctorCalendar, len(doctorIDs))
 	cal.doctors = make([]doctorCalendar, len(doctorIDs))
 	for i, id := range doctorIDs {
@@ -201,7 +191,7 @@ func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Lo
 			})
 			return err
 		})
-		queueRoomBusy(batch, cal, branch.ID, nil, lo, hi)
+		queueRoomBusy(batch, cal, branch.ID, lo, hi)
 	}
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("load calendar: %w", err)
@@ -209,16 +199,42 @@ func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Lo
 	return cal, nil
 }
 
-// queueRoomBusy reads the sessions and blocks of the calendar's rooms between lo and hi (of one room
-// when roomID is set).
-func queueRoomBusy(batch *pgx.Batch, cal *calendar, branchID ID, roomID *ID, lo, hi time.Time) {
+// suitableRooms tells whether the session holds a room, and which rooms may serve (nil: any of the
+// branch): those every room-needing examination allows, narrowed to the room asked for, if any.
+func suitableRooms(exams []Examination, asked *ID) (needed bool, filter []ID) {
+	for _, e := range exams {
+		if !e.NeedsRoom {
+			continue
+		}
+		needed = true
+		if len(e.RoomIDs) > 0 {
+			if filter == nil {
+				filter = slices.Clone(e.RoomIDs)
+			} else {
+				filter = slices.DeleteFunc(filter, func(id ID) bool { return !slices.Contains(e.RoomIDs, id) })
+			}
+		}
+	}
+	if asked != nil {
+		if filter == nil || slices.Contains(filter, *asked) {
+			filter = []ID{*asked}
+		} else {
+			filter = []ID{}
+		}
+		needed = true
+	}
+	return needed, filter
+}
+
+// queueRoomBusy reads the sessions and blocks of the calendar's rooms between lo and hi.
+func queueRoomBusy(batch *pgx.Batch, cal *calendar, branchID ID, lo, hi time.Time) {
 	batch.Queue(`
 		SELECT room_id, starts_at, ends_at, true FROM sessions
-		WHERE branch_id = $1 AND room_id = coalesce($4, room_id) AND status <> 'cancelled' AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
+		WHERE branch_id = $1 AND room_id IS NOT NULL AND status <> 'cancelled' AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
 		UNION ALL
 		SELECT room_id, starts_at, ends_at, false FROM blocks
-		WHERE branch_id = $1 AND room_id = coalesce($4, room_id) AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)`,
-		branchID, lo, hi, roomID).Query(func(rows pgx.Rows) error {
+		WHERE branch_id = $1 AND room_id IS NOT NULL AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)`,
+		branchID, lo, hi).Query(func(rows pgx.Rows) error {
 		index := make(map[int64]int, len(cal.rooms))
 		for i, r := range cal.rooms {
 			index[r.ID] = i

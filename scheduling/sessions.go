@@ -150,7 +150,7 @@ func (s *Service) Book(ctx context.Context, actor Actor, in BookingInput) (*Sess
 		}
 	}
 	if IsCode(err, CodeSlotTaken) || IsCode(err, CodeNotAvailable) {
-		return nil, s.withAlternatives(ctx, err.(*Error), branch, loc, exams, sess, now)
+		return nil, s.withAlternatives(ctx, err.(*Error), branch, loc, exams, sess, in.RoomID, now)
 	}
 	if err != nil {
 		return nil, err
@@ -162,21 +162,15 @@ func (s *Service) Book(ctx context.Context, actor Actor, in BookingInput) (*Sess
 // checkFits verifies that the session lies in the doctor's free time and picks its room.
 func (s *Service) checkFits(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, sess *Session, now time.Time) error {
 	day := dateOf(sess.Start)
-	cal, err := s.loadCalendar(ctx, branch, loc, exams, []ID{sess.DoctorID}, day, day)
+	cal, err := s.loadCalendar(ctx, branch, loc, exams, []ID{sess.DoctorID}, sess.RoomID, day, day)
 	if err != nil {
 		return err
 	}
-	if sess.RoomID != nil {
-		if cal.needsRoom {
-			i := slices.IndexFunc(cal.rooms, func(r availability.Room) bool { return ID(r.ID) == *sess.RoomID })
-			if i < 0 {
-				return rule("room_unsuitable", "room %d is not suitable for these examinations at this branch", *sess.RoomID)
-			}
-			cal.rooms = cal.rooms[i : i+1]
-		} else if err := s.loadRoom(ctx, cal, *sess.RoomID, day); err != nil {
-			// A room asked for without being needed is still held, so it must be free.
-			return err
+	if sess.RoomID != nil && len(cal.rooms) == 0 {
+		if slices.ContainsFunc(exams, func(e Examination) bool { return e.NeedsRoom }) {
+			return rule("room_unsuitable", "room %d is not suitable for these examinations at this branch", *sess.RoomID)
 		}
+		return rule("room_not_in_branch", "room %d is not a room of branch %d", *sess.RoomID, sess.BranchID)
 	}
 	d := &cal.doctors[0]
 	q := cal.query(d, d.busy(), cal.rooms)
@@ -199,28 +193,11 @@ func (s *Service) checkFits(ctx context.Context, branch *Branch, loc *time.Locat
 	return rule(CodeNotAvailable, "the doctor is not available for the whole session at that time (hours, attendance, service windows, blocks or notice); alternatives lists the nearest free starts")
 }
 
-// loadRoom makes one room, with its sessions and blocks around day, the calendar's only room; an
-// unknown room, or one of another branch, is refused.
-func (s *Service) loadRoom(ctx context.Context, cal *calendar, roomID ID, day Date) error {
-	var ok bool
-	batch := &pgx.Batch{}
-	batch.Queue(`SELECT EXISTS (SELECT 1 FROM rooms WHERE id = $1 AND branch_id = $2)`, roomID, cal.branch.ID).
-		QueryRow(func(row pgx.Row) error { return row.Scan(&ok) })
-	cal.needsRoom, cal.rooms = true, []availability.Room{{ID: int64(roomID)}}
-	queueRoomBusy(batch, cal, cal.branch.ID, &roomID, midnight(addDays(day, -1), cal.loc), midnight(addDays(day, 2), cal.loc))
-	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
-		return fmt.Errorf("load room: %w", err)
-	}
-	if !ok {
-		return rule("room_not_in_branch", "room %d is not a room of branch %d", roomID, cal.branch.ID)
-	}
-	return nil
-}
-
-// withAlternatives adds up to five free slots nearest to the one asked for to a slot-taken error.
-func (s *Service) withAlternatives(ctx context.Context, e *Error, branch *Branch, loc *time.Location, exams []Examination, sess *Session, now time.Time) error {
+// withAlternatives adds up to five free slots nearest to the one asked for to a slot-taken error, in
+// the room asked for when there was one.
+func (s *Service) withAlternatives(ctx context.Context, e *Error, branch *Branch, loc *time.Location, exams []Examination, sess *Session, room *ID, now time.Time) error {
 	day := dateOf(sess.Start)
-	cal, err := s.loadCalendar(ctx, branch, loc, exams, []ID{sess.DoctorID}, addDays(day, -1), addDays(day, 7))
+	cal, err := s.loadCalendar(ctx, branch, loc, exams, []ID{sess.DoctorID}, room, addDays(day, -1), addDays(day, 7))
 	if err != nil {
 		return err
 	}
