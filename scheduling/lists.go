@@ -38,65 +38,45 @@ func (s *Service) ListSessions(ctx context.Context, f SessionFilter) ([]Session,
 		a, b := midnight(f.From, loc), midnight(addDays(f.To, 1), loc)
 		lo, hi = &a, &b
 	}
-	rows, err := s.db.Query(ctx, `
-		SELECT s.id, s.patient_id, s.branch_id, s.doctor_id, s.room_id, s.status, s.channel, s.starts_at, s.ends_at,
-			s.checked_in_at, s.opened_at, s.completed_at, s.cancelled_at, s.cancel_reason, s.created_at, b.timezone
-		FROM sessions s JOIN branches b ON b.id = s.branch_id
+	rows, err := s.db.Query(ctx, sessionSelect+`
 		WHERE ($1 = 0 OR s.branch_id = $1) AND ($2::timestamptz IS NULL OR (s.starts_at >= $2 AND s.starts_at < $3))
 			AND ($4 = 0 OR s.doctor_id = $4) AND ($5 = 0 OR s.patient_id = $5) AND ($6 = '' OR s.status = $6)
 		ORDER BY s.starts_at, s.id LIMIT 5000`, f.BranchID, lo, hi, f.DoctorID, f.PatientID, f.Status)
 	if err != nil {
 		return nil, fmt.Errorf("list sessions: %w", err)
 	}
-	zones := map[string]*time.Location{}
-	sessions, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Session, error) {
+	defer rows.Close()
+	var sessions []Session
+	var zones []string
+	for rows.Next() {
 		var sess Session
 		var tz string
-		err := row.Scan(&sess.ID, &sess.PatientID, &sess.BranchID, &sess.DoctorID, &sess.RoomID, &sess.Status, &sess.Channel,
-			&sess.Start, &sess.End, &sess.CheckedInAt, &sess.OpenedAt, &sess.CompletedAt, &sess.CancelledAt,
-			&sess.CancelReason, &sess.CreatedAt, &tz)
-		if zones[tz] == nil {
-			zones[tz], _ = LoadLocation(tz)
+		if err := scanSession(rows, &sess, &tz); err != nil {
+			return nil, fmt.Errorf("list sessions: %w", err)
 		}
-		sess.zone = zones[tz]
-		return sess, err
-	})
-	if err != nil {
+		sessions, zones = append(sessions, sess), append(zones, tz)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list sessions: %w", err)
 	}
-	return sessions, s.attachExaminations(ctx, sessions)
-}
-
-// attachExaminations loads the examinations of the listed sessions in one query and puts every time
-// in the session's branch zone.
-func (s *Service) attachExaminations(ctx context.Context, sessions []Session) error {
-	ids := make([]ID, len(sessions))
-	index := make(map[ID]int, len(sessions))
-	for i, sess := range sessions {
-		ids[i], index[sess.ID] = sess.ID, i
+	if len(sessions) == 0 {
+		return []Session{}, nil
 	}
-	rows, err := s.db.Query(ctx, `SELECT x.session_id, x.examination_id, e.code, e.name, x.starts_at, x.ends_at
-		FROM session_examinations x JOIN examinations e ON e.id = x.examination_id
-		WHERE x.session_id = ANY($1) ORDER BY x.session_id, x.position`, ids)
-	if err != nil {
-		return fmt.Errorf("list session examinations: %w", err)
+	batch := &pgx.Batch{}
+	queueExaminations(batch, sessions)
+	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, fmt.Errorf("list session examinations: %w", err)
 	}
-	var id ID
-	var x SessionExamination
-	_, err = pgx.ForEachRow(rows, []any{&id, &x.ExaminationID, &x.Code, &x.Name, &x.Start, &x.End}, func() error {
-		sess := &sessions[index[id]]
-		sess.Examinations = append(sess.Examinations, x)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("list session examinations: %w", err)
-	}
-	for i := range sessions {
-		if sessions[i].zone != nil {
-			sessions[i].inZone(sessions[i].zone)
+	locs := map[string]*time.Location{}
+	for i, tz := range zones {
+		if _, ok := locs[tz]; !ok {
+			locs[tz], _ = LoadLocation(tz)
+		}
+		if locs[tz] != nil {
+			sessions[i].inZone(locs[tz])
 		}
 	}
-	return nil
+	return sessions, nil
 }
 
 // checkRange validates an inclusive range of dates for a listing or availability request.

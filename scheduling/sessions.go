@@ -43,7 +43,6 @@ type Session struct {
 	// Invoice is filled in by billing; scheduling leaves it empty.
 	Invoice any `json:"invoice"`
 
-	zone *time.Location // the branch's, while a list is being assembled
 	// Replayed is set when Book returned the session an earlier request with the same idempotency
 	// key made.
 	Replayed bool `json:"-"`
