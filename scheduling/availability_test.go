@@ -17,7 +17,6 @@ import (
 func TestAvailabilityLoadsEveryRuleFromTheDatabase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	day := func(d int) scheduling.Date { return scheduling.Date{Year: 2027, Month: time.January, Day: d} }
 
 	cases := []struct {
 		name string
@@ -102,7 +101,7 @@ func TestAvailabilityLoadsEveryRuleFromTheDatabase(t *testing.T) {
 			b := schedtest.New(t)
 			e := env{b: b, c: schedtest.NewClinic(t, b.Svc)}
 			q := tc.change(t, e)
-			q.BranchID, q.From, q.To = e.c.Branch.ID, day(5), day(5)
+			q.BranchID, q.From, q.To = e.c.Branch.ID, dateOfDay(5), dateOfDay(5)
 			if q.ExaminationIDs == nil {
 				q.ExaminationIDs = []scheduling.ID{e.c.Consultation.ID}
 			}

@@ -145,7 +145,7 @@ func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Lo
 		var day time.Time
 		var st, en *int
 		_, err := pgx.ForEachRow(rows, []any{&d, &day, &st, &en}, func() error {
-			key := dateOf(day)
+			key := DateOf(day)
 			spans := byDoctor[d].exceptions[key]
 			if spans == nil {
 				spans = []availability.Span{}

@@ -120,7 +120,8 @@ func ParseDate(s string) (Date, error) {
 	return Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}, nil
 }
 
-func dateOf(t time.Time) Date {
+// DateOf is the calendar day of t in t's own location.
+func DateOf(t time.Time) Date {
 	y, m, d := t.Date()
 	return Date{Year: y, Month: m, Day: d}
 }
@@ -133,7 +134,7 @@ func midnight(d Date, loc *time.Location) time.Time {
 }
 
 func addDays(d Date, n int) Date {
-	return dateOf(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC))
+	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC))
 }
 
 func daysBetween(a, b Date) int {

@@ -68,11 +68,11 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
 		s = s[1 : len(s)-1]
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
+	parsed, ok := ParseID(s)
+	if !ok {
 		return invalid("invalid_id", "%s is not a valid id", string(b))
 	}
-	*id = ID(n)
+	*id = parsed
 	return nil
 }
 

@@ -160,7 +160,7 @@ func (s *Service) Book(ctx context.Context, actor Actor, in BookingInput) (*Sess
 
 // checkFits verifies that the session lies in the doctor's free time and picks its room.
 func (s *Service) checkFits(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, sess *Session, now time.Time) error {
-	day := dateOf(sess.Start)
+	day := DateOf(sess.Start)
 	cal, err := s.loadCalendar(ctx, branch, loc, exams, []ID{sess.DoctorID}, sess.RoomID, day, day)
 	if err != nil {
 		return err
@@ -195,7 +195,7 @@ func (s *Service) checkFits(ctx context.Context, branch *Branch, loc *time.Locat
 // withAlternatives adds up to five free slots nearest to the one asked for to a slot-taken error, in
 // the room asked for when there was one.
 func (s *Service) withAlternatives(ctx context.Context, e *Error, branch *Branch, loc *time.Location, exams []Examination, sess *Session, room *ID, now time.Time) error {
-	day := dateOf(sess.Start)
+	day := DateOf(sess.Start)
 	cal, err := s.loadCalendar(ctx, branch, loc, exams, []ID{sess.DoctorID}, room, addDays(day, -1), addDays(day, 7))
 	if err != nil {
 		return err

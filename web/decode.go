@@ -71,3 +71,16 @@ func queryID(c *gin.Context, name string) (scheduling.ID, bool) {
 	}
 	return id, ok
 }
+
+// queryIDs reads several optional id query parameters, names[i] into dst[i]; it stops at the first
+// malformed one, which has answered 400.
+func queryIDs(c *gin.Context, names []string, dst ...*scheduling.ID) bool {
+	for i, name := range names {
+		id, ok := queryID(c, name)
+		if !ok {
+			return false
+		}
+		*dst[i] = id
+	}
+	return true
+}

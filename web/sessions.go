@@ -11,11 +11,7 @@ import (
 
 func (s *Server) availability(c *gin.Context) {
 	var q scheduling.AvailabilityQuery
-	var ok bool
-	if q.BranchID, ok = queryID(c, "branch_id"); !ok {
-		return
-	}
-	if q.DoctorID, ok = queryID(c, "doctor_id"); !ok {
+	if !queryIDs(c, []string{"branch_id", "doctor_id"}, &q.BranchID, &q.DoctorID) {
 		return
 	}
 	for _, v := range c.QueryArray("examination_id") {
@@ -28,6 +24,7 @@ func (s *Server) availability(c *gin.Context) {
 			q.ExaminationIDs = append(q.ExaminationIDs, id)
 		}
 	}
+	var ok bool
 	if q.From, q.To, ok = s.dateRange(c); !ok {
 		return
 	}
@@ -94,16 +91,10 @@ func (s *Server) bookSession(c *gin.Context) {
 // listSessions answers GET /api/v1/sessions?branch_id=&from=&to=[&doctor_id=&status=] or ?patient_id=.
 func (s *Server) listSessions(c *gin.Context) {
 	var f scheduling.SessionFilter
+	if !queryIDs(c, []string{"branch_id", "doctor_id", "patient_id"}, &f.BranchID, &f.DoctorID, &f.PatientID) {
+		return
+	}
 	var ok bool
-	if f.BranchID, ok = queryID(c, "branch_id"); !ok {
-		return
-	}
-	if f.DoctorID, ok = queryID(c, "doctor_id"); !ok {
-		return
-	}
-	if f.PatientID, ok = queryID(c, "patient_id"); !ok {
-		return
-	}
 	if f.BranchID != 0 {
 		if f.From, f.To, ok = s.dateRange(c); !ok {
 			return

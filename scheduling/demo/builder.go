@@ -154,9 +154,4 @@ func nextWeekday(now time.Time, wd time.Weekday) time.Time {
 	return d
 }
 
-func dateOf(t time.Time) scheduling.Date {
-	y, m, d := t.Date()
-	return scheduling.Date{Year: y, Month: m, Day: d}
-}
-
 func ptr[T any](v T) *T { return &v }

@@ -94,7 +94,7 @@ func Load(ctx context.Context, svc *scheduling.Service, now time.Time) (Summary,
 			break
 		}
 		slots, err := svc.Availability(ctx, scheduling.AvailabilityQuery{BranchID: bk.branch, DoctorID: bk.doctor,
-			ExaminationIDs: bk.exams, From: dateOf(from), To: dateOf(from.AddDate(0, 0, 6))})
+			ExaminationIDs: bk.exams, From: scheduling.DateOf(from), To: scheduling.DateOf(from.AddDate(0, 0, 6))})
 		if err != nil {
 			return b.sum, err
 		}
