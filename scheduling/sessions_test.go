@@ -84,9 +84,10 @@ func TestBookOutsideFreeTimeIsNotAvailable(t *testing.T) {
 		"sunday":          c.At(10, 10, 0),
 		"before opening":  c.At(5, 7, 45),
 	} {
-		_, err := b.Svc.Book(ctx, "a", c.Booking(start))
-		requireCode(t, err, scheduling.KindRule, scheduling.CodeNotAvailable)
-		_ = name
+		t.Run(name, func(t *testing.T) {
+			_, err := b.Svc.Book(ctx, "a", c.Booking(start))
+			requireCode(t, err, scheduling.KindRule, scheduling.CodeNotAvailable)
+		})
 	}
 	// Online channels need the branch's minimum notice (60 minutes by default); staff do not.
 	in := c.Booking(c.At(4, 8, 30))
