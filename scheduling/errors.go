@@ -20,8 +20,6 @@ const (
 	KindNotFound
 	// KindConflict is a clash with the current state: a taken slot, a duplicate, a refused move (409).
 	KindConflict
-	// KindForbidden is an action the caller's role may not take (403).
-	KindForbidden
 )
 
 // Error is a domain error with a stable snake_case code that API clients may branch on.
@@ -83,7 +81,6 @@ const (
 	sqlstateForeignKey = "23503"
 	sqlstateUnique     = "23505"
 	sqlstateExclusion  = "23P01"
-	sqlstateCheck      = "23514"
 )
 
 // noRows turns pgx.ErrNoRows into the domain's not-found error for what/id.

@@ -17,7 +17,7 @@ import (
 // over the size limit 413; it reports whether the handler may go on.
 func decode(c *gin.Context, v any) bool {
 	raw, err := io.ReadAll(c.Request.Body)
-	if err == nil && bytes.Contains(raw, []byte(`\u0000`)) {
+	if err == nil && hasEscapedNUL(raw) {
 		// PostgreSQL text cannot hold NUL; no field of ours has a use for it.
 		abort(c, http.StatusBadRequest, "invalid_json", "strings may not contain the NUL character")
 		return false
@@ -83,4 +83,25 @@ func queryIDs(c *gin.Context, names []string, dst ...*scheduling.ID) bool {
 		*dst[i] = id
 	}
 	return true
+}
+
+// hasEscapedNUL reports whether a JSON text holds the escape \u0000, the only way JSON can carry a
+// NUL character. A backslash that is itself escaped (\\u0000, the six characters "\u0000") does
+// not count: what matters is an odd run of backslashes before the u.
+func hasEscapedNUL(raw []byte) bool {
+	for i := 0; ; {
+		j := bytes.Index(raw[i:], []byte(`u0000`))
+		if j < 0 {
+			return false
+		}
+		at := i + j
+		run := 0
+		for k := at - 1; k >= 0 && raw[k] == '\\'; k-- {
+			run++
+		}
+		if run%2 == 1 {
+			return true
+		}
+		i = at + 1
+	}
 }

@@ -23,11 +23,10 @@ type apiError struct {
 }
 
 var kindStatus = map[scheduling.Kind]int{
-	scheduling.KindInvalid:   http.StatusBadRequest,
-	scheduling.KindRule:      http.StatusUnprocessableEntity,
-	scheduling.KindNotFound:  http.StatusNotFound,
-	scheduling.KindConflict:  http.StatusConflict,
-	scheduling.KindForbidden: http.StatusForbidden,
+	scheduling.KindInvalid:  http.StatusBadRequest,
+	scheduling.KindRule:     http.StatusUnprocessableEntity,
+	scheduling.KindNotFound: http.StatusNotFound,
+	scheduling.KindConflict: http.StatusConflict,
 }
 
 // fail writes err in the error shape. Domain errors keep their code and status; anything else is a
