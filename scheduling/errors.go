@@ -8,7 +8,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// Kind classifies a domain error; the HTTP layer maps each kind to one status.
+// Kind classifies a domain error. Every domain package (scheduling, billing, inbox, channels) uses
+// this one type, and the HTTP layer maps each kind to one status in one place.
 type Kind int
 
 const (
@@ -20,9 +21,13 @@ const (
 	KindNotFound
 	// KindConflict is a clash with the current state: a taken slot, a duplicate, a refused move (409).
 	KindConflict
+	// KindForbidden is an action the actor may not take on this record, e.g. a doctor completing
+	// another doctor's session (403).
+	KindForbidden
 )
 
-// Error is a domain error with a stable snake_case code that API clients may branch on.
+// Error is a domain error with a stable snake_case code that API clients may branch on, and a
+// message written for a person.
 type Error struct {
 	Kind    Kind
 	Code    string
@@ -33,6 +38,13 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
+// WithDetails returns a copy of e carrying details.
+func (e *Error) WithDetails(details map[string]any) *Error {
+	out := *e
+	out.Details = details
+	return &out
+}
+
 // Codes that callers compare against.
 const (
 	CodeSlotTaken         = "slot_taken"
@@ -41,26 +53,45 @@ const (
 	CodeFinancialHistory  = "financial_history"
 	CodeDuplicatePhone    = "duplicate_phone"
 	CodeNotFound          = "not_found"
+	CodePatientBusy       = "patient_busy"
+	CodeForbidden         = "forbidden"
 )
 
-func invalid(code, format string, args ...any) *Error {
+// Invalid is malformed input: a value that cannot be read at all.
+func Invalid(code, format string, args ...any) *Error {
 	return &Error{Kind: KindInvalid, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-func rule(code, format string, args ...any) *Error {
+// Rule is well-formed input that breaks a rule.
+func Rule(code, format string, args ...any) *Error {
 	return &Error{Kind: KindRule, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-func conflict(code, format string, args ...any) *Error {
+// Conflict is a clash with the current state.
+func Conflict(code, format string, args ...any) *Error {
 	return &Error{Kind: KindConflict, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-func notFound(what string, id ID) *Error {
+// Forbidden is an action this actor may not take.
+func Forbidden(format string, args ...any) *Error {
+	return &Error{Kind: KindForbidden, Code: CodeForbidden, Message: fmt.Sprintf(format, args...)}
+}
+
+// NotFound says that the record what with this id does not exist.
+func NotFound(what string, id ID) *Error {
 	return &Error{Kind: KindNotFound, Code: CodeNotFound, Message: fmt.Sprintf("%s %d not found", what, id)}
 }
 
-// ErrFinancialHistory is what a DeleteGuard returns when money has moved for a session.
-var ErrFinancialHistory = conflict(CodeFinancialHistory, "the session has an issued invoice or a payment; financial history is never deleted")
+// Short names for use inside the package.
+var (
+	invalid  = Invalid
+	rule     = Rule
+	conflict = Conflict
+	notFound = NotFound
+)
+
+// ErrFinancialHistory is what a listener returns to refuse deleting a session once money has moved.
+var ErrFinancialHistory = Conflict(CodeFinancialHistory, "the session has an issued invoice or a payment; financial history is never deleted")
 
 // IsCode reports whether err is a domain error with the given code.
 func IsCode(err error, code string) bool {
