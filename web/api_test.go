@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
@@ -35,14 +36,18 @@ func setup(t *testing.T) *testBundle {
 }
 
 func serveBundle(t testing.TB, b *schedtest.Bundle, rdb *redis.Client) *testBundle {
-	acc := access.NewStore(b.Pool)
+	acc := access.NewStore(b.Pool, func() time.Time { return *b.Clock })
 	h := NewHandler(Deps{Logger: slog.New(slog.DiscardHandler), Pool: b.Pool, Redis: rdb, Scheduling: b.Svc, Access: acc})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	tb := &testBundle{Bundle: b, url: srv.URL, clinic: schedtest.NewClinic(t, b.Svc), tokens: map[access.Role]string{},
 		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
 	for _, r := range []access.Role{access.Owner, access.Manager, access.Doctor, access.Receptionist} {
-		tok, err := acc.CreateToken(context.Background(), r, string(r))
+		doctor := tb.clinic.Doctor.ID // the doctor's token acts for the clinic's doctor
+		if r != access.Doctor {
+			doctor = 0
+		}
+		tok, err := acc.CreateToken(context.Background(), r, string(r), doctor)
 		require.NoError(t, err)
 		tb.tokens[r] = tok
 	}

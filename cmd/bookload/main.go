@@ -126,7 +126,7 @@ func run(ctx context.Context, o options) (int, error) {
 	handler := web.NewHandler(web.Deps{
 		Logger: logger, Pool: pool, Redis: rdb,
 		Scheduling: scheduling.NewService(pool, logger, time.Now, scheduling.Config{}),
-		Access:     access.NewStore(pool),
+		Access:     access.NewStore(pool, time.Now),
 	})
 	baseURL, stopServer, err := serve(handler)
 	if err != nil {

@@ -146,7 +146,7 @@ func buildClinic(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger, d
 		}
 		c.patientIDs = append(c.patientIDs, p.ID)
 	}
-	if c.token, err = access.NewStore(pool).CreateToken(ctx, access.Owner, "bookload"); err != nil {
+	if c.token, err = access.NewStore(pool, time.Now).CreateToken(ctx, access.Owner, "bookload", 0); err != nil {
 		return nil, err
 	}
 	return c, nil

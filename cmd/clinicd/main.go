@@ -1,37 +1,67 @@
 // Command clinicd is the clinic server and its administration tool.
 //
-//	clinicd serve                               migrate, then serve HTTP until SIGINT/SIGTERM
-//	clinicd migrate                             apply pending migrations
-//	clinicd seed                                load the demo clinic (once)
-//	clinicd token create --role ROLE [--name N] print a new API token
-//	clinicd user create --email E --role ROLE [--password P]  add a console user (password on stdin if omitted)
+//	clinicd serve                      migrate, then serve HTTP until SIGINT/SIGTERM
+//	clinicd migrate                    apply pending migrations
+//	clinicd seed                       load the demo clinic (once)
+//	clinicd token create --role ROLE [--name N] [--doctor ID]
+//	                                   print a new API token; a doctor's token names its doctor
+//	clinicd token list                 one line per token: id, name, role, doctor, created, status
+//	clinicd token revoke ID            the token stops working
+//	clinicd token check                succeed only if the token on standard input authenticates
+//	clinicd user create --email E --role ROLE [--doctor ID] [--password P]
+//	                                   add a console user (password on stdin if omitted)
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
 	_ "time/tzdata" // branch time zones must resolve on machines without a zoneinfo database
+
+	"clinic/scheduling"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:]); err != nil {
-		fmt.Fprintln(os.Stderr, "clinicd:", err)
+		fmt.Fprintln(os.Stderr, "clinicd:", message(err))
 		os.Exit(1)
 	}
+}
+
+// message is what a person reads when a command fails: a domain error's own message, without its code.
+func message(err error) string {
+	var e *scheduling.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
 }
 
 const usage = `usage:
   clinicd serve
   clinicd migrate
   clinicd seed
-  clinicd token create --role owner|manager|doctor|receptionist [--name NAME]
-  clinicd user create --email EMAIL --role ROLE [--password PASSWORD]`
+  clinicd token create --role owner|manager|doctor|receptionist [--name NAME] [--doctor DOCTOR_ID]
+  clinicd token list
+  clinicd token revoke TOKEN_ID
+  clinicd token check < TOKEN_FILE
+  clinicd user create --email EMAIL --role ROLE [--doctor DOCTOR_ID] [--password PASSWORD]
+--doctor is required with --role doctor and refused with any other role.`
+
+// commands are the sub-commands that take a second word ("token create").
+var commands = map[string]func(context.Context, Config, []string) error{
+	"token create": tokenCreate,
+	"token list":   tokenList,
+	"token revoke": tokenRevoke,
+	"token check":  tokenCheck,
+	"user create":  userCreate,
+}
 
 func run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
@@ -42,23 +72,26 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	logger := newLogger(cfg.LogLevel)
-	switch cmd := args[0]; {
-	case cmd == "serve":
+	switch cmd := args[0]; cmd {
+	case "serve":
 		return serve(ctx, cfg, logger)
-	case cmd == "migrate":
+	case "migrate":
 		return migrate(ctx, cfg, logger)
-	case cmd == "seed":
+	case "seed":
 		return seed(ctx, cfg, logger)
-	case cmd == "token" && len(args) > 1 && args[1] == "create":
-		return tokenCreate(ctx, cfg, args[2:])
-	case cmd == "user" && len(args) > 1 && args[1] == "create":
-		return userCreate(ctx, cfg, args[2:])
-	case cmd == "help" || cmd == "-h" || cmd == "--help":
+	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil
-	default:
-		return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	case "token", "user":
+		if len(args) == 1 {
+			return fmt.Errorf("%s needs a sub-command\n%s", cmd, usage)
+		}
+		if f, ok := commands[cmd+" "+args[1]]; ok {
+			return f(ctx, cfg, args[2:])
+		}
+		return fmt.Errorf("unknown command %q\n%s", cmd+" "+args[1], usage)
 	}
+	return fmt.Errorf("unknown command %q\n%s", args[0], usage)
 }
 
 func newLogger(level string) *slog.Logger {

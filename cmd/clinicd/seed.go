@@ -40,7 +40,7 @@ func seed(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		if err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
-		if _, err := access.NewStore(tx).CreateUser(ctx, demoEmail, demoPassword, access.Owner); err != nil {
+		if _, err := access.NewStore(tx, time.Now).CreateUser(ctx, demoEmail, demoPassword, access.Owner, 0); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
 		fmt.Printf("seed: demo clinic loaded: %s\n", sum)

@@ -76,7 +76,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		Pool:       pool,
 		Redis:      rdb,
 		Scheduling: scheduling.NewService(pool, logger, time.Now, scheduling.Config{PhoneRegion: cfg.PhoneRegion}),
-		Access:     access.NewStore(pool),
+		Access:     access.NewStore(pool, time.Now),
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,

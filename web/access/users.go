@@ -1,0 +1,65 @@
+package access
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"golang.org/x/crypto/bcrypt"
+
+	"clinic/scheduling"
+)
+
+// CreateUser adds a console user with a bcrypt-hashed password, or replaces the password, role and
+// doctor of the user with that email. A doctor's account names its doctor; other roles pass 0.
+func (s *Store) CreateUser(ctx context.Context, email, password string, role Role, doctor scheduling.ID) (int64, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if !strings.Contains(email, "@") {
+		return 0, fmt.Errorf("%q is not an email address", email)
+	}
+	if _, err := ParseRole(string(role)); err != nil {
+		return 0, err
+	}
+	if err := checkDoctor("account", role, doctor); err != nil {
+		return 0, err
+	}
+	if len(password) < 10 {
+		return 0, errors.New("a password needs at least 10 characters")
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+	if err != nil {
+		return 0, fmt.Errorf("hash password: %w", err)
+	}
+	var id int64
+	err = s.db.QueryRow(ctx, `INSERT INTO users (email, password_hash, role, doctor_id, created_at)
+		VALUES ($1, $2, $3, nullif($4::bigint, 0), $5)
+		ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role,
+			doctor_id = excluded.doctor_id
+		RETURNING id`, email, string(hash), role, doctor, s.now()).Scan(&id)
+	if err != nil {
+		return 0, storeError("store user", err, doctor)
+	}
+	return id, nil
+}
+
+// Login checks a console user's password.
+func (s *Store) Login(ctx context.Context, email, password string) (Principal, error) {
+	var hash string
+	p := Principal{Kind: "user", Name: strings.ToLower(strings.TrimSpace(email))}
+	err := s.db.QueryRow(ctx, `SELECT id, role, coalesce(doctor_id, 0), password_hash FROM users WHERE email = $1`, p.Name).
+		Scan(&p.ID, &p.Role, &p.DoctorID, &hash)
+	if errors.Is(err, pgx.ErrNoRows) {
+		// Hash anyway so a missing account takes as long as a wrong password.
+		bcrypt.CompareHashAndPassword([]byte("$2a$10$7EqJtq98hPqEX7fNZaFWoOhi5BWX4Z1xZbG5i3aJZ0zP0iZa4cB5e"), []byte(password))
+		return Principal{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("login: %w", err)
+	}
+	if bcrypt.CompareHashAndPassword([]byte(hash), []byte(password)) != nil {
+		return Principal{}, ErrUnauthenticated
+	}
+	return p, nil
+}
