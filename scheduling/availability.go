@@ -57,7 +57,7 @@ func (s *Service) Availability(ctx context.Context, q AvailabilityQuery) ([]Slot
 	if len(doctors) == 0 {
 		return []Slot{}, nil
 	}
-	cal, err := s.loadCalendar(ctx, branch, loc, exams, doctors, nil, q.From, q.To)
+	cal, err := s.loadCalendar(ctx, branch, loc, exams, doctors, nil, 0, q.From, q.To)
 	if err != nil {
 		return nil, err
 	}

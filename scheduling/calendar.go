@@ -113,8 +113,9 @@ func qualifiedDoctors(exams []Examination) []ID {
 
 // loadCalendar reads the attendance, exceptions, blocks and sessions of doctorIDs at the branch, and
 // the rooms the session could use, for local dates [from, to], in one round trip. A room asked for
-// (room non-nil) is the only room considered, and is held even when no examination needs one.
-func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, doctorIDs []ID, room *ID, from, to Date) (*calendar, error) {
+// (room non-nil) is the only room considered, and is held even when no examination needs one. The
+// session exclude (when non-zero) is left out, as when that session is being moved.
+func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, doctorIDs []ID, room *ID, exclude ID, from, to Date) (*calendar, error) {
 	cal := &calendar{branch: branch, loc: loc, engineExams: engineExams(exams), from: from, to: to,
 		roomBlocks: map[int64][]availability.Interval{}}
 	// Sessions may run past midnight, so busy time is read a day either side.
@@ -161,12 +162,13 @@ func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Lo
 	// A doctor is busy with sessions and doctor blocks anywhere, and with this branch's closures.
 	batch.Queue(`
 		SELECT doctor_id, starts_at, ends_at, true FROM sessions
-		WHERE doctor_id = ANY($1) AND status <> 'cancelled' AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
+		WHERE doctor_id = ANY($1) AND status NOT IN ('cancelled', 'no_show') AND id <> $5
+			AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
 		UNION ALL
 		SELECT d, starts_at, ends_at, false FROM blocks, unnest($1::bigint[]) d
 		WHERE (doctor_id = d OR (branch_id = $4 AND doctor_id IS NULL AND room_id IS NULL))
 			AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)`,
-		doctorIDs, lo, hi, branch.ID).Query(func(rows pgx.Rows) error {
+		doctorIDs, lo, hi, branch.ID, exclude).Query(func(rows pgx.Rows) error {
 		var d ID
 		var iv availability.Interval
 		var isSession bool
@@ -191,7 +193,7 @@ func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Lo
 			})
 			return err
 		})
-		queueRoomBusy(batch, cal, branch.ID, lo, hi)
+		queueRoomBusy(batch, cal, branch.ID, exclude, lo, hi)
 	}
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("load calendar: %w", err)
@@ -227,14 +229,15 @@ func suitableRooms(exams []Examination, asked *ID) (needed bool, filter []ID) {
 }
 
 // queueRoomBusy reads the sessions and blocks of the calendar's rooms between lo and hi.
-func queueRoomBusy(batch *pgx.Batch, cal *calendar, branchID ID, lo, hi time.Time) {
+func queueRoomBusy(batch *pgx.Batch, cal *calendar, branchID, exclude ID, lo, hi time.Time) {
 	batch.Queue(`
 		SELECT room_id, starts_at, ends_at, true FROM sessions
-		WHERE branch_id = $1 AND room_id IS NOT NULL AND status <> 'cancelled' AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
+		WHERE branch_id = $1 AND room_id IS NOT NULL AND status NOT IN ('cancelled', 'no_show') AND id <> $4
+			AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
 		UNION ALL
 		SELECT room_id, starts_at, ends_at, false FROM blocks
 		WHERE branch_id = $1 AND room_id IS NOT NULL AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)`,
-		branchID, lo, hi).Query(func(rows pgx.Rows) error {
+		branchID, lo, hi, exclude).Query(func(rows pgx.Rows) error {
 		index := make(map[int64]int, len(cal.rooms))
 		for i, r := range cal.rooms {
 			index[r.ID] = i

@@ -5,29 +5,64 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
-// move is one lifecycle step (DESIGN 3.2): the statuses it may start from, and the update it makes.
+// move is one lifecycle step (DESIGN 3.2): the statuses it may start from, when it may happen, and
+// what it changes.
 type move struct {
 	action string
+	verb   string // for messages: "check in"
 	from   []string
-	to     string
-	// allowed refines from, e.g. a second check-in is refused.
-	allowed func(checkedIn bool) bool
-	set     string // SQL assignments beyond status; $2 is now
+	// ready refuses a move that the session's state or the time does not allow yet; nil allows it.
+	ready func(sess *Session, now time.Time) error
+	apply func(sess *Session, now time.Time)
 }
 
 var (
-	moveCheckIn = move{action: "check_in", from: []string{StatusWaiting}, to: StatusWaiting,
-		allowed: func(checkedIn bool) bool { return !checkedIn }, set: "checked_in_at = $2"}
-	moveOpen = move{action: "open", from: []string{StatusWaiting}, to: StatusOpen,
-		set: "opened_at = $2, checked_in_at = coalesce(checked_in_at, $2)"}
-	moveComplete = move{action: "complete", from: []string{StatusOpen}, to: StatusCompleted, set: "completed_at = $2"}
-	moveCancel   = move{action: "cancel", from: []string{StatusWaiting, StatusOpen}, to: StatusCancelled,
-		set: "cancelled_at = $2"}
+	moveCheckIn = move{action: ActionCheckedIn, verb: "check in", from: []string{StatusWaiting},
+		ready: func(sess *Session, now time.Time) error {
+			if sess.CheckedInAt != nil {
+				return invalidTransition("check in", "waiting and already checked in", sess.Status)
+			}
+			return onTheDay("checked in", sess, now)
+		},
+		apply: func(sess *Session, now time.Time) { sess.CheckedInAt = &now }}
+	moveOpen = move{action: ActionOpened, verb: "open", from: []string{StatusWaiting},
+		ready: func(sess *Session, now time.Time) error { return onTheDay("opened", sess, now) },
+		apply: func(sess *Session, now time.Time) {
+			sess.Status, sess.OpenedAt = StatusOpen, &now
+			if sess.CheckedInAt == nil {
+				sess.CheckedInAt = &now
+			}
+		}}
+	moveComplete = move{action: ActionCompleted, verb: "complete", from: []string{StatusOpen},
+		ready: func(sess *Session, now time.Time) error { return onTheDay("completed", sess, now) },
+		apply: func(sess *Session, now time.Time) { sess.Status, sess.CompletedAt = StatusCompleted, &now }}
+	moveNoShow = move{action: ActionNoShow, verb: "mark as a no-show", from: []string{StatusWaiting},
+		ready: func(sess *Session, now time.Time) error {
+			if sess.CheckedInAt != nil {
+				return invalidTransition("mark as a no-show", "checked in", sess.Status)
+			}
+			if now.Before(sess.Start) {
+				return rule("too_early", "a session becomes a no-show only once its start (%s) has passed",
+					sess.Start.Format("2006-01-02 15:04"))
+			}
+			return nil
+		},
+		apply: func(sess *Session, now time.Time) { sess.Status = StatusNoShow }}
 )
+
+// onTheDay refuses a move before the session's local day (DESIGN 3.2: moves happen from that day on).
+func onTheDay(what string, sess *Session, now time.Time) error {
+	day, today := DateOf(sess.Start), DateOf(now.In(sess.Start.Location()))
+	if daysBetween(today, day) > 0 {
+		return rule("too_early", "a session can be %s from its own day (%s) on", what, dateString(day))
+	}
+	return nil
+}
 
 // CheckIn records the patient's arrival; the session stays waiting, now in the arrival order.
 func (s *Service) CheckIn(ctx context.Context, actor Actor, id ID) (*Session, error) {
@@ -44,35 +79,51 @@ func (s *Service) Complete(ctx context.Context, actor Actor, id ID) (*Session, e
 	return s.transition(ctx, actor, id, moveComplete, "")
 }
 
+// NoShow records that the patient did not come: a waiting session, not checked in, whose start has
+// passed. Its time is free again.
+func (s *Service) NoShow(ctx context.Context, actor Actor, id ID) (*Session, error) {
+	return s.transition(ctx, actor, id, moveNoShow, "")
+}
+
 // Cancel cancels a waiting or open session with a reason; its time becomes free again.
 func (s *Service) Cancel(ctx context.Context, actor Actor, id ID, reason string) (*Session, error) {
-	reason = strings.TrimSpace(reason)
+	reason, err := cleanText("reason", reason, MaxReasonLength)
+	if err != nil {
+		return nil, err
+	}
 	if reason == "" {
 		return nil, rule("missing_reason", "a cancellation needs a reason")
 	}
-	if len(reason) > 500 {
-		return nil, rule("reason_too_long", "a cancellation reason has at most 500 characters")
-	}
-	return s.transition(ctx, actor, id, moveCancel, reason)
+	m := move{action: ActionCancelled, verb: "cancel", from: []string{StatusWaiting, StatusOpen},
+		apply: func(sess *Session, now time.Time) {
+			sess.Status, sess.CancelledAt, sess.CancelReason = StatusCancelled, &now, &reason
+		}}
+	return s.transition(ctx, actor, id, m, reason)
 }
 
-func (s *Service) transition(ctx context.Context, actor Actor, id ID, m move, reason string) (*Session, error) {
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		var status string
-		var checkedIn bool
-		err := tx.QueryRow(ctx, `SELECT status, checked_in_at IS NOT NULL FROM sessions WHERE id = $1 FOR UPDATE`, id).Scan(&status, &checkedIn)
+func (s *Service) transition(ctx context.Context, actor Actor, id ID, m move, detail string) (*Session, error) {
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		before, err := s.lockSession(ctx, tx, id)
 		if err != nil {
-			return noRows(err, "session", id)
+			return err
 		}
-		if !slices.Contains(m.from, status) || (m.allowed != nil && !m.allowed(checkedIn)) {
-			return invalidTransition(m.action, status, checkedIn)
+		now := s.now().In(before.Start.Location())
+		if !slices.Contains(m.from, before.Status) {
+			return invalidTransition(m.verb, strings.ReplaceAll(before.Status, "_", "-"), before.Status)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE sessions SET status = $4, updated_at = $2,
-			cancel_reason = coalesce($3::text, cancel_reason), `+m.set+` WHERE id = $1`,
-			id, s.now(), nullIfEmpty(reason), m.to); err != nil {
+		if m.ready != nil {
+			if err := m.ready(before, now); err != nil {
+				return err
+			}
+		}
+		after := *before
+		m.apply(&after, now)
+		if _, err := tx.Exec(ctx, `UPDATE sessions SET status = $2, checked_in_at = $3, opened_at = $4, completed_at = $5,
+			cancelled_at = $6, cancel_reason = $7, updated_at = $8 WHERE id = $1`,
+			id, after.Status, after.CheckedInAt, after.OpenedAt, after.CompletedAt, after.CancelledAt, after.CancelReason, now); err != nil {
 			return fmt.Errorf("%s session: %w", m.action, err)
 		}
-		return addEvent(ctx, tx, id, actor, m.action, &status, &m.to, reason)
+		return s.commit(ctx, tx, Change{Action: m.action, Actor: actor, Session: &after, Before: before, Detail: detail})
 	})
 	if err != nil {
 		return nil, err
@@ -80,38 +131,47 @@ func (s *Service) transition(ctx context.Context, actor Actor, id ID, m move, re
 	return s.GetSession(ctx, id)
 }
 
-func invalidTransition(action, status string, checkedIn bool) error {
-	what := status
-	if status == StatusWaiting && checkedIn {
-		what = "waiting and already checked in"
+// lockSession reads a session with its examinations, locking its row until tx ends, and checks that
+// this service may change it.
+func (s *Service) lockSession(ctx context.Context, tx pgx.Tx, id ID) (*Session, error) {
+	sessions := make([]Session, 1)
+	sess := &sessions[0]
+	sess.ID = id
+	var tz string
+	batch := &pgx.Batch{}
+	batch.Queue(sessionSelect+` WHERE s.id = $1 FOR UPDATE OF s`, id).QueryRow(func(row pgx.Row) error {
+		return scanSession(row, sess, &tz)
+	})
+	queueExaminations(batch, sessions)
+	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, noRows(err, "session", id)
 	}
-	e := conflict(CodeInvalidTransition, "cannot %s a session that is %s", strings.ReplaceAll(action, "_", " "), what)
-	e.Details = map[string]any{"status": status, "action": action}
-	return e
-}
-
-func addEvent(ctx context.Context, tx pgx.Tx, id ID, actor Actor, action string, from, to *string, detail string) error {
-	_, err := tx.Exec(ctx, `INSERT INTO session_events (session_id, actor, action, from_status, to_status, detail)
-		VALUES ($1, $2, $3, $4, $5, $6)`, id, string(actor), action, from, to, detail)
+	loc, err := LoadLocation(tz)
 	if err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
+		return nil, fmt.Errorf("session %d: %w", id, err)
 	}
-	return nil
+	sess.inZone(loc)
+	if s.doctor != 0 && sess.DoctorID != s.doctor {
+		return nil, Forbidden("session %d is another doctor's; a doctor may change only their own sessions", id)
+	}
+	return sess, nil
 }
 
-// Delete removes a session for good. The caller checks the owner role; the registered guards refuse
-// once money has moved (DESIGN 3.2). The audit trail keeps a record of the delete.
+func invalidTransition(verb, what, status string) error {
+	e := conflict(CodeInvalidTransition, "cannot %s a session that is %s", verb, what)
+	return e.WithDetails(map[string]any{"status": status, "action": verb})
+}
+
+// Delete removes a session for good. The caller checks the owner role; a listener refuses once money
+// has moved (DESIGN 3.2). The audit trail keeps a record of the delete.
 func (s *Service) Delete(ctx context.Context, actor Actor, id ID) error {
-	return pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		var status string
-		err := tx.QueryRow(ctx, `SELECT status FROM sessions WHERE id = $1 FOR UPDATE`, id).Scan(&status)
+	return s.inTx(ctx, func(tx pgx.Tx) error {
+		before, err := s.lockSession(ctx, tx, id)
 		if err != nil {
-			return noRows(err, "session", id)
+			return err
 		}
-		for _, guard := range s.guards {
-			if err := guard(ctx, tx, id); err != nil {
-				return err
-			}
+		if err := s.commit(ctx, tx, Change{Action: ActionDeleted, Actor: actor, Session: before, Before: before}); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE id = $1`, id); err != nil {
 			if code, _ := pgCode(err); code == sqlstateForeignKey {
@@ -119,13 +179,6 @@ func (s *Service) Delete(ctx context.Context, actor Actor, id ID) error {
 			}
 			return fmt.Errorf("delete session: %w", err)
 		}
-		return addEvent(ctx, tx, id, actor, "deleted", &status, nil, "")
-	})
-}
-
-func nullIfEmpty(s string) *string {
-	if s == "" {
 		return nil
-	}
-	return &s
+	})
 }

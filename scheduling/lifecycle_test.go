@@ -27,6 +27,8 @@ func TestLifecycle(t *testing.T) {
 			return svc.Cancel(ctx, "desk", id, "feels better")
 		},
 	}
+	actions := map[string]string{"check_in": scheduling.ActionCheckedIn, "open": scheduling.ActionOpened,
+		"complete": scheduling.ActionCompleted, "cancel": scheduling.ActionCancelled}
 	// Each state is reached from a fresh booking by these moves.
 	states := map[string][]string{
 		"waiting":                nil,
@@ -53,6 +55,7 @@ func TestLifecycle(t *testing.T) {
 				// Fresh session each time, one after another in the day.
 				start := c.At(5+slot/10, 8, 0).Add(time.Duration(slot%10) * 30 * time.Minute)
 				slot++
+				*b.Clock = start.Add(-time.Hour) // moves happen on the session's day
 				s, err := svc.Book(ctx, "desk", c.Booking(start))
 				require.NoError(t, err)
 				for _, step := range path {
@@ -71,7 +74,7 @@ func TestLifecycle(t *testing.T) {
 				require.NoError(t, err)
 				require.Equal(t, want, got.Status)
 				last := got.History[len(got.History)-1]
-				require.Equal(t, move, last.Action)
+				require.Equal(t, actions[move], last.Action)
 				require.Equal(t, want, *last.To)
 				switch move {
 				case "check_in":

@@ -7,6 +7,7 @@ package scheduling
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
@@ -23,15 +24,15 @@ type DB interface {
 	Begin(ctx context.Context) (pgx.Tx, error)
 }
 
-// DeleteGuard refuses the permanent delete of a session, e.g. once money has moved (DESIGN 3.2). It runs
-// inside the delete's transaction with the session row locked; a non-nil error aborts the delete.
-type DeleteGuard func(ctx context.Context, tx pgx.Tx, sessionID ID) error
-
 // Config tunes the service.
 type Config struct {
 	// PhoneRegion is the ISO 3166 region assumed for phone numbers written without a country code;
 	// empty means numbers must be international (+…).
 	PhoneRegion string
+	// Listeners are called, in order, inside the transaction of every change to a session (see
+	// Change). They are fixed at construction: other parts (billing, the queue, reminders) are wired
+	// in by cmd/, and nothing registers later.
+	Listeners []Listener
 }
 
 // Service is the scheduling core. It is safe for concurrent use.
@@ -40,7 +41,8 @@ type Service struct {
 	logger *slog.Logger
 	now    func() time.Time
 	cfg    Config
-	guards []DeleteGuard
+	// doctor, when set, is the one doctor whose sessions this service may change (AsDoctor).
+	doctor ID
 }
 
 // NewService builds the service on db, with a clock so tests can fix "now".
@@ -48,11 +50,34 @@ func NewService(db DB, logger *slog.Logger, now func() time.Time, cfg Config) *S
 	if now == nil {
 		now = time.Now
 	}
+	cfg.Listeners = slices.Clone(cfg.Listeners)
 	return &Service{db: db, logger: logger, now: now, cfg: cfg}
 }
 
-// AddDeleteGuard registers a check run before any permanent delete of a session.
-func (s *Service) AddDeleteGuard(g DeleteGuard) { s.guards = append(s.guards, g) }
+// WithTx returns the service running inside the caller's transaction: its reads see the caller's
+// writes, and each of its writes runs in a savepoint of tx, so a refused write (a taken slot, say)
+// leaves tx usable and answers with the same domain error as outside it.
+func (s *Service) WithTx(tx pgx.Tx) *Service {
+	c := *s
+	c.db = tx
+	return &c
+}
+
+// AsDoctor returns the service acting for one doctor, which may change only that doctor's sessions
+// (a doctor's token or user names its doctor: DESIGN 4). Any other session answers KindForbidden.
+func (s *Service) AsDoctor(id ID) *Service {
+	c := *s
+	c.doctor = id
+	return &c
+}
+
+// Now is the service's clock, for callers that record times alongside its changes.
+func (s *Service) Now() time.Time { return s.now() }
+
+// inTx runs fn in a transaction of its own, or in a savepoint when the service runs in the caller's.
+func (s *Service) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, s.db, fn)
+}
 
 // ID identifies a record. It travels as a string in JSON (API.md: IDs are strings).
 type ID int64
@@ -61,6 +86,9 @@ type ID int64
 func (id ID) MarshalJSON() ([]byte, error) {
 	return strconv.AppendQuote(nil, strconv.FormatInt(int64(id), 10)), nil
 }
+
+// String writes the id in decimal, as it appears in paths and JSON.
+func (id ID) String() string { return strconv.FormatInt(int64(id), 10) }
 
 // UnmarshalJSON accepts a string or a number.
 func (id *ID) UnmarshalJSON(b []byte) error {

@@ -2,6 +2,7 @@ package scheduling_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -139,12 +140,14 @@ func TestDatabaseRefusesOverlapEvenWithoutTheService(t *testing.T) {
 	ctx := context.Background()
 	s, err := b.Svc.Book(ctx, "desk", c.Booking(c.At(5, 10, 0), c.ECG.ID))
 	require.NoError(t, err)
-	insert := `INSERT INTO sessions (patient_id, branch_id, doctor_id, room_id, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5, $6)`
-	_, err = b.Pool.Exec(ctx, insert, c.Patient.ID, c.Branch.ID, c.Doctor.ID, nil, c.At(5, 10, 10), c.At(5, 10, 40))
+	insert := `INSERT INTO sessions (patient_id, branch_id, doctor_id, room_id, starts_at, ends_at, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, now(), now())`
+	someone := anotherPatient(t, b, 1)
+	_, err = b.Pool.Exec(ctx, insert, someone, c.Branch.ID, c.Doctor.ID, nil, c.At(5, 10, 10), c.At(5, 10, 40))
 	require.ErrorContains(t, err, "sessions_doctor_no_overlap")
 	other, err := b.Svc.CreateDoctor(ctx, "Bruno", "")
 	require.NoError(t, err)
-	_, err = b.Pool.Exec(ctx, insert, c.Patient.ID, c.Branch.ID, other.ID, *s.RoomID, c.At(5, 10, 10), c.At(5, 10, 40))
+	_, err = b.Pool.Exec(ctx, insert, someone, c.Branch.ID, other.ID, *s.RoomID, c.At(5, 10, 10), c.At(5, 10, 40))
 	require.ErrorContains(t, err, "sessions_room_no_overlap")
 	// Back to back is fine: ranges are half-open.
 	_, err = b.Pool.Exec(ctx, insert, c.Patient.ID, c.Branch.ID, c.Doctor.ID, *s.RoomID, c.At(5, 10, 20), c.At(5, 10, 40))
@@ -153,19 +156,19 @@ func TestDatabaseRefusesOverlapEvenWithoutTheService(t *testing.T) {
 
 func TestDelete(t *testing.T) {
 	t.Parallel()
-	b := schedtest.New(t)
+	var paid sync.Map
+	b := schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{
+		func(ctx context.Context, tx pgx.Tx, ch scheduling.Change) error {
+			if _, ok := paid.Load(ch.Session.ID); ok && ch.Action == scheduling.ActionDeleted {
+				return scheduling.ErrFinancialHistory
+			}
+			return nil
+		}}})
 	c := schedtest.NewClinic(t, b.Svc)
 	ctx := context.Background()
-	paid := map[scheduling.ID]bool{}
-	b.Svc.AddDeleteGuard(func(ctx context.Context, tx pgx.Tx, id scheduling.ID) error {
-		if paid[id] {
-			return scheduling.ErrFinancialHistory
-		}
-		return nil
-	})
 	kept, err := b.Svc.Book(ctx, "desk", c.Booking(c.At(5, 9, 0)))
 	require.NoError(t, err)
-	paid[kept.ID] = true
+	paid.Store(kept.ID, true)
 	err = b.Svc.Delete(ctx, "owner", kept.ID)
 	requireCode(t, err, scheduling.KindConflict, scheduling.CodeFinancialHistory)
 	_, err = b.Svc.GetSession(ctx, kept.ID)

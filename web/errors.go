@@ -6,7 +6,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"strings"
 	"syscall"
 
 	"github.com/gin-gonic/gin"
@@ -23,17 +22,19 @@ type apiError struct {
 }
 
 var kindStatus = map[scheduling.Kind]int{
-	scheduling.KindInvalid:  http.StatusBadRequest,
-	scheduling.KindRule:     http.StatusUnprocessableEntity,
-	scheduling.KindNotFound: http.StatusNotFound,
-	scheduling.KindConflict: http.StatusConflict,
+	scheduling.KindInvalid:   http.StatusBadRequest,
+	scheduling.KindRule:      http.StatusUnprocessableEntity,
+	scheduling.KindNotFound:  http.StatusNotFound,
+	scheduling.KindConflict:  http.StatusConflict,
+	scheduling.KindForbidden: http.StatusForbidden,
 }
 
-// fail writes err in the error shape. Domain errors keep their code and status; anything else is a
-// fault of ours, logged with the request id and answered 500 without internals.
+// fail writes err in the error shape; it is the one place where errors become HTTP answers. Domain
+// errors keep their code and status; a lost database connection or an over-long request is a
+// retryable 503; anything else is a fault of ours, logged with the request id and answered 500
+// without internals.
 func (s *Server) fail(c *gin.Context, err error) {
 	var de *scheduling.Error
-	var pgErr *pgconn.PgError
 	switch {
 	case errors.As(err, &de):
 		body := gin.H{"error": apiError{Code: de.Code, Message: de.Message, Details: de.Details}}
@@ -45,21 +46,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 	case errors.Is(err, context.Canceled):
 		c.Abort()
 	case connectionLost(err):
-		// Every pooled connection is likely dead too (a database restart or failover): drop them all
-		// so the next requests connect afresh, and tell the client to retry.
-		s.log.WarnContext(c.Request.Context(), "database connection lost; reconnecting", "request_id", requestID(c), "err", err)
-		s.pool.Reset()
+		s.log.WarnContext(c.Request.Context(), "database connection lost", "request_id", requestID(c), "err", err)
 		abort(c, http.StatusServiceUnavailable, "database_unavailable", "the database connection was interrupted; please retry")
 	case errors.Is(err, context.DeadlineExceeded):
 		s.log.WarnContext(c.Request.Context(), "request timed out", "request_id", requestID(c), "err", err)
 		abort(c, http.StatusServiceUnavailable, "timeout", "the request took too long; please try again")
-	case errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22"):
-		// A data exception is bad input the core did not catch: still the caller's, still a 400.
-		s.log.WarnContext(c.Request.Context(), "input reached the database unchecked", "request_id", requestID(c), "err", err)
-		abort(c, http.StatusBadRequest, "invalid_input", "a value is out of range or malformed")
-	case errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "23"):
-		s.log.WarnContext(c.Request.Context(), "constraint refused a write", "request_id", requestID(c), "err", err)
-		abort(c, http.StatusConflict, "conflict", "the change conflicts with existing data")
 	default:
 		s.log.ErrorContext(c.Request.Context(), "request failed", "request_id", requestID(c), "err", err)
 		abort(c, http.StatusInternalServerError, "internal", "something went wrong on our side; the request id is "+requestID(c))

@@ -107,6 +107,7 @@ func NewPool(t testing.TB) *pgxpool.Pool {
 		t.Fatalf("dbtest: parse %s: %v", dsn, err)
 	}
 	cfg.MaxConns = 8
+	migrations.HealAfterLoss(cfg)
 	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("dbtest: pool: %v", err)

@@ -40,10 +40,18 @@ type Bundle struct {
 // New returns a service on a fresh database with the clock at Now.
 func New(t testing.TB) *Bundle {
 	t.Helper()
+	return NewWith(t, scheduling.Config{})
+}
+
+// NewWith is New with a configuration, e.g. listeners of session changes.
+func NewWith(t testing.TB, cfg scheduling.Config) *Bundle {
+	t.Helper()
 	pool := dbtest.NewPool(t)
+	b := &Bundle{Pool: pool}
 	clock := Now
-	svc := scheduling.NewService(pool, slog.New(slog.DiscardHandler), func() time.Time { return clock }, scheduling.Config{})
-	return &Bundle{Pool: pool, Svc: svc, Clock: &clock}
+	b.Clock = &clock
+	b.Svc = scheduling.NewService(pool, slog.New(slog.DiscardHandler), func() time.Time { return *b.Clock }, cfg)
+	return b
 }
 
 // Must returns v, failing the test given to the returned function when err is set:

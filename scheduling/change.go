@@ -1,0 +1,100 @@
+package scheduling
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// What happened to a session, as the audit trail and listeners name it.
+const (
+	ActionBooked              = "booked"
+	ActionCheckedIn           = "checked_in"
+	ActionOpened              = "opened"
+	ActionCompleted           = "completed"
+	ActionCancelled           = "cancelled"
+	ActionNoShow              = "no_show"
+	ActionRescheduled         = "rescheduled"
+	ActionExaminationsChanged = "examinations_changed"
+	ActionDeleted             = "deleted"
+)
+
+// NotifyChannel is the PostgreSQL channel on which every committed change to a session is announced,
+// with a Notice as JSON payload.
+const NotifyChannel = "session_changes"
+
+// Change is one change to a session, passed to the listeners inside its transaction (DESIGN 3.2).
+type Change struct {
+	Action string
+	Actor  Actor
+	// Session is the session after the change; for a delete, as it was just before.
+	Session *Session
+	// Before is the session before the change; nil when it was just booked.
+	Before *Session
+	// Detail is free text for the audit trail (a cancellation reason, a move's from→to).
+	Detail string
+}
+
+// Listener reacts to a change inside its transaction: billing builds or refuses, the queue and
+// reminders follow. A listener's error aborts the whole change and is answered to the caller.
+type Listener func(ctx context.Context, tx pgx.Tx, ch Change) error
+
+// Notice is what NOTIFY carries: enough for a listener elsewhere to know which branch day to refresh.
+type Notice struct {
+	SessionID ID     `json:"session_id"`
+	BranchID  ID     `json:"branch_id"`
+	Day       string `json:"day"` // local to the branch, YYYY-MM-DD
+	Action    string `json:"action"`
+}
+
+// ParseNotice reads a NOTIFY payload on NotifyChannel.
+func ParseNotice(payload string) (Notice, error) {
+	var n Notice
+	if err := json.Unmarshal([]byte(payload), &n); err != nil {
+		return n, fmt.Errorf("session notice %q: %w", payload, err)
+	}
+	return n, nil
+}
+
+// commit is the one point every change to a session passes, inside its transaction: the listeners,
+// the audit row and a NOTIFY for each branch day the session was or now is on, delivered on commit.
+func (s *Service) commit(ctx context.Context, tx pgx.Tx, ch Change) error {
+	for _, l := range s.cfg.Listeners {
+		if err := l(ctx, tx, ch); err != nil {
+			return err
+		}
+	}
+	var from, to *string
+	if ch.Before != nil {
+		from = &ch.Before.Status
+	}
+	if ch.Action != ActionDeleted {
+		to = &ch.Session.Status
+	}
+	var payloads []string
+	for _, sess := range []*Session{ch.Before, ch.Session} {
+		if sess == nil {
+			continue
+		}
+		b, err := json.Marshal(Notice{SessionID: sess.ID, BranchID: sess.BranchID, Day: dateString(DateOf(sess.Start)), Action: ch.Action})
+		if err != nil {
+			return fmt.Errorf("session notice: %w", err)
+		}
+		if len(payloads) == 0 || payloads[0] != string(b) {
+			payloads = append(payloads, string(b))
+		}
+	}
+	_, err := tx.Exec(ctx, `
+		WITH ev AS (
+			INSERT INTO session_events (session_id, at, actor, action, from_status, to_status, detail)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+		)
+		SELECT pg_notify($8, p) FROM unnest($9::text[]) p`,
+		ch.Session.ID, s.now(), string(ch.Actor), ch.Action, from, to, ch.Detail, NotifyChannel, payloads)
+	if err != nil {
+		return fmt.Errorf("record %s: %w", ch.Action, err)
+	}
+	return nil
+}

@@ -1,0 +1,73 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// heartbeat keeps idle event streams alive through proxies that close silent connections.
+const heartbeat = 15 * time.Second
+
+// events streams a branch's committed session changes as server-sent events:
+// GET /api/v1/events?branch_id=. Each change is an `event: session` whose data is the notice
+// (session_id, branch_id, day, action). An `event: reload` ends the stream when changes may have been
+// missed (the client fell behind, or the server's database connection was lost): reload, then
+// reconnect. The stream lives as long as the client stays; it has no request time limit.
+func (s *Server) events(c *gin.Context) {
+	branch, ok := queryID(c, "branch_id")
+	if !ok {
+		return
+	}
+	if branch == 0 {
+		abort(c, http.StatusUnprocessableEntity, "missing_branch", "branch_id is required")
+		return
+	}
+	if _, err := s.sched.GetBranch(c.Request.Context(), branch); err != nil {
+		s.fail(c, err)
+		return
+	}
+	notices, cancel := s.feed.Subscribe(branch)
+	defer cancel()
+	rc := http.NewResponseController(c.Writer)
+	_ = rc.SetWriteDeadline(time.Time{})
+	c.Header("Content-Type", "text/event-stream")
+	c.Header("Cache-Control", "no-store")
+	c.Header("X-Accel-Buffering", "no")
+	c.Status(http.StatusOK)
+	write := func(chunk string) bool {
+		if _, err := c.Writer.WriteString(chunk); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
+	if !write(": following branch " + c.Query("branch_id") + "\n\n") {
+		return
+	}
+	tick := time.NewTicker(heartbeat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-c.Request.Context().Done():
+			return
+		case <-s.done:
+			write("event: reload\ndata: {}\n\n")
+			return
+		case <-tick.C:
+			if !write(": ping\n\n") {
+				return
+			}
+		case n, open := <-notices:
+			if !open {
+				write("event: reload\ndata: {}\n\n")
+				return
+			}
+			data, err := json.Marshal(n)
+			if err != nil || !write("event: session\ndata: "+string(data)+"\n\n") {
+				return
+			}
+		}
+	}
+}
