@@ -57,8 +57,42 @@ _url_db() {
 # _url_host URL : host:port of URL, without credentials (for messages).
 _url_host() { local h=${1#*://}; h=${h%%[/?]*}; printf '%s' "${h##*@}"; }
 
-_psql() { PGCONNECT_TIMEOUT=${PGCONNECT_TIMEOUT:-5} psql -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
+# Every psql runs with -w: it never waits at a password prompt, it fails and says why.
+_psql() { PGCONNECT_TIMEOUT=${PGCONNECT_TIMEOUT:-5} psql -X -w -q -A -t -v ON_ERROR_STOP=1 "$@"; }
 _pg_ok() { _psql -d "$1" -c 'select 1' >/dev/null 2>&1; }
+
+# _pg_probe URL : 0 when the server at URL answers a query, 1 when nothing answers there (worth
+# starting a local server instead), 2 when a server answers but refuses us (a password, a role...),
+# with psql's words in PG_ERR.
+_pg_probe() {
+  PG_ERR=$(_psql -d "$1" -c 'select 1' 2>&1 >/dev/null) && return 0
+  case $PG_ERR in
+    *"Connection refused"* | *"could not connect"* | *"timeout expired"* | *"No such file or directory"* | \
+      *"could not translate host name"* | *"Network is unreachable"* | *"No route to host"*) return 1 ;;
+  esac
+  return 2
+}
+
+# _pg_refused URL : explain why the server at URL refused the connection and what to set.
+_pg_refused() {
+  echo "postgres: $(_url_host "$1") refused the connection: ${PG_ERR:-no reason given}" >&2
+  case $PG_ERR in
+    *password*)
+      case $PG_ERR in
+        *"no password supplied"*) echo "The server wants a password and none was given (psql runs with -w, so it never prompts)." >&2 ;;
+        *) echo "The server did not accept the password given." >&2 ;;
+      esac
+      cat >&2 <<'EOF2'
+Set DATABASE_URL with the password, e.g.
+  DATABASE_URL='postgres://USER:PASSWORD@HOST:PORT/clinic?sslmode=disable' scripts/run
+or put it in ~/.pgpass, one line HOST:PORT:*:USER:PASSWORD, readable only by you (chmod 600 ~/.pgpass).
+EOF2
+      ;;
+    *)
+      echo "Set DATABASE_URL to a server and role that may connect and create databases." >&2
+      ;;
+  esac
+}
 
 # Run a command as the OS user owning the local cluster (postgres when root:
 # initdb/postgres refuse to run as root).
@@ -132,8 +166,13 @@ ensure_postgres() {
   local db where
   db=$(_url_db "$url")
   _need psql postgresql-client
-  if _pg_ok "$(_pg_url_db "$url" postgres)"; then
+  local rc=0
+  _pg_probe "$(_pg_url_db "$url" postgres)" || rc=$?
+  if [ "$rc" = 0 ]; then
     echo "postgres: using $(_url_host "$url") (DATABASE_URL)" >&2
+  elif [ "$rc" = 2 ]; then
+    _pg_refused "$url"
+    return 1
   else
     where="$(_url_host "$url") not answering"
     url="postgres://postgres@127.0.0.1:$LOCAL_PG_PORT/$db?sslmode=disable"
