@@ -38,21 +38,28 @@ func requestIDs(c *gin.Context) {
 
 func requestID(c *gin.Context) string { return c.GetString(ctxRequestID) }
 
-// accessLog writes one structured line per request. Query strings are left out: they may carry
+// accessLog writes one structured line per request: who made it (the principal's actor, or
+// "anonymous") and how long it took in milliseconds. Query strings are left out: they may carry
 // personal data (DESIGN 7).
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
+	took := time.Since(start)
 	level := slog.LevelInfo
 	if c.Writer.Status() >= 500 {
 		level = slog.LevelError
+	}
+	who := "anonymous"
+	if p := principal(c); p.Kind != "" {
+		who = p.Actor()
 	}
 	s.log.LogAttrs(c.Request.Context(), level, "http",
 		slog.String("request_id", requestID(c)),
 		slog.String("method", c.Request.Method),
 		slog.String("route", c.FullPath()),
 		slog.Int("status", c.Writer.Status()),
-		slog.Duration("took", time.Since(start)))
+		slog.String("actor", who),
+		slog.Float64("took_ms", float64(took)/float64(time.Millisecond)))
 }
 
 // recovery turns a panic into a logged 500 in the error shape.

@@ -22,6 +22,8 @@ import (
 	"syscall"
 	_ "time/tzdata" // branch time zones must resolve on machines without a zoneinfo database
 
+	"github.com/redis/go-redis/v9"
+
 	"clinic/scheduling"
 )
 
@@ -72,6 +74,7 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	logger := newLogger(cfg.LogLevel)
+	redis.SetLogger(redisLogger{logger})
 	switch cmd := args[0]; cmd {
 	case "serve":
 		return serve(ctx, cfg, logger)
