@@ -73,6 +73,11 @@ func TestCommandsEndToEnd(t *testing.T) {
 	require.Regexp(t, `^clk_[A-Za-z0-9_-]{43}$`, token, "token create prints the token and nothing else")
 	_, err = run("", "token", "create", "--role", "boss")
 	require.Error(t, err)
+	out, err = run("", "token", "create", "--role", "manager", "--name", "left")
+	require.NoError(t, err)
+	revoked := strings.TrimSuffix(out, "\n")
+	_, err = run("", "token", "revoke", "2")
+	require.NoError(t, err)
 	out, err = run("a long enough password\n", "user", "create", "--email", "desk@demo.clinic", "--role", "receptionist")
 	require.NoError(t, err)
 	require.Contains(t, out, "desk@demo.clinic")
@@ -112,6 +117,11 @@ func TestCommandsEndToEnd(t *testing.T) {
 	resp.Body.Close()
 	require.Len(t, branches.Items, 2)
 	require.Equal(t, "e2e-request-1", resp.Header.Get("X-Request-ID"))
+	req.Header.Set("Authorization", "Bearer "+revoked)
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "a revoked token no longer authenticates")
 
 	require.NoError(t, srv.Process.Signal(syscall.SIGTERM))
 	done := make(chan error, 1)
@@ -127,9 +137,11 @@ func TestCommandsEndToEnd(t *testing.T) {
 	for line := range logs {
 		var entry map[string]any
 		require.NoError(t, json.Unmarshal([]byte(line), &entry), "logs are JSON: %s", line)
-		if entry["request_id"] == "e2e-request-1" && entry["route"] == "/api/v1/branches" {
+		if entry["request_id"] == "e2e-request-1" && entry["route"] == "/api/v1/branches" && entry["status"] == 200.0 {
 			sawRequest = true
 			require.NotContains(t, line, token, "tokens stay out of the logs")
+			require.Equal(t, "token:1 e2e", entry["actor"], "the line names who made the request")
+			require.IsType(t, 0.0, entry["took_ms"], "and how many milliseconds it took")
 		}
 		sawStopped = sawStopped || entry["msg"] == "stopped"
 	}
