@@ -3,9 +3,21 @@ package scheduling
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+)
+
+// listedStatuses are the statuses a session list may be narrowed to.
+var listedStatuses = []string{StatusWaiting, StatusOpen, StatusCompleted, StatusCancelled, StatusNoShow}
+
+// Session list page sizes.
+const (
+	DefaultSessionPage = 500
+	MaxSessionPage     = 1000
 )
 
 // SessionFilter selects sessions for a list: a branch over local dates, or a patient's history.
@@ -15,18 +27,44 @@ type SessionFilter struct {
 	DoctorID  ID
 	PatientID ID
 	Status    string
+	// NewestFirst lists the latest sessions first (a patient's history); otherwise in start order.
+	NewestFirst bool
+	// Cursor is the NextCursor of the previous page, given with the same filter; empty for the first.
+	Cursor string
+	// Limit is the page size; 0 is DefaultSessionPage.
+	Limit int
 }
 
-// ListSessions returns sessions in start order, with their examinations but without their audit trail
-// (GetSession has it).
-func (s *Service) ListSessions(ctx context.Context, f SessionFilter) ([]Session, error) {
+// scope names the list a cursor belongs to: everything in the filter but the page.
+func (f SessionFilter) scope() string {
+	return fmt.Sprintf("sessions:%d:%v:%v:%d:%d:%s:%t", f.BranchID, f.From, f.To, f.DoctorID, f.PatientID, f.Status, f.NewestFirst)
+}
+
+// SessionPage is one page of a session list; NextCursor is empty on the last.
+type SessionPage struct {
+	Items      []Session `json:"items"`
+	NextCursor string    `json:"next_cursor,omitempty"`
+}
+
+// ListSessions returns a page of sessions in start order (or newest first), with their examinations
+// but without their audit trail (GetSession has it).
+func (s *Service) ListSessions(ctx context.Context, f SessionFilter) (*SessionPage, error) {
 	if f.BranchID == 0 && f.PatientID == 0 {
 		return nil, rule("missing_filter", "give branch_id with from and to, or patient_id")
 	}
-	if f.Status != "" && f.Status != StatusWaiting && f.Status != StatusOpen && f.Status != StatusCompleted && f.Status != StatusCancelled {
-		return nil, rule("invalid_status", "status %q is not one of waiting, open, completed, cancelled", f.Status)
+	if f.Status != "" && !slices.Contains(listedStatuses, f.Status) {
+		return nil, rule("invalid_status", "status %q is not one of %s", f.Status, strings.Join(listedStatuses, ", "))
 	}
-	var lo, hi *time.Time
+	limit, err := pageLimit(f.Limit, DefaultSessionPage, MaxSessionPage)
+	if err != nil {
+		return nil, err
+	}
+	var conds []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
 	if f.BranchID != 0 {
 		_, loc, err := s.branchZone(ctx, f.BranchID)
 		if err != nil {
@@ -35,35 +73,59 @@ func (s *Service) ListSessions(ctx context.Context, f SessionFilter) ([]Session,
 		if err := checkRange(f.From, f.To); err != nil {
 			return nil, err
 		}
-		a, b := midnight(f.From, loc), midnight(addDays(f.To, 1), loc)
-		lo, hi = &a, &b
+		conds = append(conds, "s.branch_id = "+arg(f.BranchID), "s.starts_at >= "+arg(midnight(f.From, loc)),
+			"s.starts_at < "+arg(midnight(addDays(f.To, 1), loc)))
 	}
-	rows, err := s.db.Query(ctx, sessionSelect+`
-		WHERE ($1 = 0 OR s.branch_id = $1) AND ($2::timestamptz IS NULL OR (s.starts_at >= $2 AND s.starts_at < $3))
-			AND ($4 = 0 OR s.doctor_id = $4) AND ($5 = 0 OR s.patient_id = $5) AND ($6 = '' OR s.status = $6)
-		ORDER BY s.starts_at, s.id LIMIT 5000`, f.BranchID, lo, hi, f.DoctorID, f.PatientID, f.Status)
+	if f.DoctorID != 0 {
+		conds = append(conds, "s.doctor_id = "+arg(f.DoctorID))
+	}
+	if f.PatientID != 0 {
+		conds = append(conds, "s.patient_id = "+arg(f.PatientID))
+	}
+	if f.Status != "" {
+		conds = append(conds, "s.status = "+arg(f.Status))
+	}
+	order, after := "s.starts_at, s.id", ">"
+	if f.NewestFirst {
+		order, after = "s.starts_at DESC, s.id DESC", "<"
+	}
+	if f.Cursor != "" {
+		var at time.Time
+		var id ID
+		if err := decodeCursor(f.scope(), f.Cursor, &at, &id); err != nil {
+			return nil, err
+		}
+		conds = append(conds, "(s.starts_at, s.id) "+after+" ("+arg(at)+", "+arg(id)+")")
+	}
+	rows, err := s.db.Query(ctx, sessionSelect+" WHERE "+strings.Join(conds, " AND ")+" ORDER BY "+order+" LIMIT "+arg(limit+1), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list sessions: %w", err)
 	}
 	defer rows.Close()
-	var sessions []Session
+	page := &SessionPage{Items: []Session{}}
 	var zones []string
 	for rows.Next() {
+		if len(page.Items) == limit {
+			last := page.Items[limit-1]
+			page.NextCursor = encodeCursor(f.scope(), last.Start.UTC(), last.ID)
+			break
+		}
 		var sess Session
 		var tz string
 		if err := scanSession(rows, &sess, &tz); err != nil {
 			return nil, fmt.Errorf("list sessions: %w", err)
 		}
-		sessions, zones = append(sessions, sess), append(zones, tz)
+		page.Items, zones = append(page.Items, sess), append(zones, tz)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list sessions: %w", err)
 	}
-	if len(sessions) == 0 {
-		return []Session{}, nil
+	if len(page.Items) == 0 {
+		return page, nil
 	}
 	batch := &pgx.Batch{}
-	queueExaminations(batch, sessions)
+	queueExaminations(batch, page.Items)
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("list session examinations: %w", err)
 	}
@@ -73,10 +135,10 @@ func (s *Service) ListSessions(ctx context.Context, f SessionFilter) ([]Session,
 			locs[tz], _ = LoadLocation(tz)
 		}
 		if locs[tz] != nil {
-			sessions[i].inZone(locs[tz])
+			page.Items[i].inZone(locs[tz])
 		}
 	}
-	return sessions, nil
+	return page, nil
 }
 
 // checkRange validates an inclusive range of dates for a listing or availability request.

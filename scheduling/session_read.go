@@ -1,23 +1,26 @@
 package scheduling
 
 import (
-	"time"
-
 	"context"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
 
+// sessionSelect reads sessions with the names of their patient and doctor, so that lists need no
+// second lookup per row.
 const sessionSelect = `
 	SELECT s.id, s.patient_id, s.branch_id, s.doctor_id, s.room_id, s.status, s.channel, s.starts_at, s.ends_at,
-		s.checked_in_at, s.opened_at, s.completed_at, s.cancelled_at, s.cancel_reason, s.created_at, b.timezone
-	FROM sessions s JOIN branches b ON b.id = s.branch_id`
+		s.checked_in_at, s.opened_at, s.completed_at, s.cancelled_at, s.cancel_reason, s.created_at, b.timezone,
+		pt.name, d.name
+	FROM sessions s JOIN branches b ON b.id = s.branch_id
+		JOIN patients pt ON pt.id = s.patient_id JOIN doctors d ON d.id = s.doctor_id`
 
 // scanSession reads a row of sessionSelect; tz receives the branch's time zone.
 func scanSession(row pgx.Row, sess *Session, tz *string) error {
 	return row.Scan(&sess.ID, &sess.PatientID, &sess.BranchID, &sess.DoctorID, &sess.RoomID, &sess.Status, &sess.Channel,
 		&sess.Start, &sess.End, &sess.CheckedInAt, &sess.OpenedAt, &sess.CompletedAt, &sess.CancelledAt,
-		&sess.CancelReason, &sess.CreatedAt, tz)
+		&sess.CancelReason, &sess.CreatedAt, tz, &sess.PatientName, &sess.DoctorName)
 }
 
 // queueExaminations reads the examinations of sessions, in running order, into them.

@@ -88,7 +88,8 @@ func (s *Server) bookSession(c *gin.Context) {
 	c.JSON(http.StatusCreated, sess)
 }
 
-// listSessions answers GET /api/v1/sessions?branch_id=&from=&to=[&doctor_id=&status=] or ?patient_id=.
+// listSessions answers GET /api/v1/sessions?branch_id=&from=&to=[&doctor_id=&status=] or ?patient_id=,
+// a page at a time (limit, cursor).
 func (s *Server) listSessions(c *gin.Context) {
 	var f scheduling.SessionFilter
 	if !queryIDs(c, []string{"branch_id", "doctor_id", "patient_id"}, &f.BranchID, &f.DoctorID, &f.PatientID) {
@@ -101,7 +102,10 @@ func (s *Server) listSessions(c *gin.Context) {
 		}
 	}
 	f.Status = c.Query("status")
-	list(c, s, func() (any, error) { return s.sched.ListSessions(c.Request.Context(), f) })
+	if f.Limit, ok = queryLimit(c); ok {
+		f.Cursor = c.Query("cursor")
+		ok200(c, s, func() (any, error) { return s.sched.ListSessions(c.Request.Context(), f) })
+	}
 }
 
 func (s *Server) getSession(c *gin.Context) {
