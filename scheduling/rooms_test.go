@@ -2,7 +2,6 @@ package scheduling_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -32,7 +31,7 @@ func TestBookingRooms(t *testing.T) {
 		s := schedtest.Must(b.Svc.Book(ctx, "t", in))(t)
 		require.Equal(t, c.Rooms[0], *s.RoomID)
 		other := c.Booking(c.At(5, 9, 0), c.ECG.ID)
-		other.DoctorID, other.PatientID = secondDoctor(t, b, c), anotherPatient(t, b, 1)
+		other.DoctorID, other.PatientID = secondDoctor(t, b, c), c.AddPatient(t, b.Svc, 1).ID
 		s = schedtest.Must(b.Svc.Book(ctx, "t", other))(t)
 		require.Equal(t, c.Rooms[1], *s.RoomID, "the ECG takes the other room")
 	})
@@ -58,7 +57,7 @@ func TestBookingRooms(t *testing.T) {
 		c := schedtest.NewClinic(t, b.Svc)
 		for i, room := range c.Rooms {
 			in := c.Booking(c.At(5, 9, 10*i), c.ECG.ID)
-			in.DoctorID, in.RoomID, in.PatientID = secondDoctor(t, b, c), &room, anotherPatient(t, b, i)
+			in.DoctorID, in.RoomID, in.PatientID = secondDoctor(t, b, c), &room, c.AddPatient(t, b.Svc, i).ID
 			schedtest.Must(b.Svc.Book(ctx, "t", in))(t)
 		}
 		_, err := b.Svc.Book(ctx, "t", c.Booking(c.At(5, 9, 0), c.ECG.ID))
@@ -78,11 +77,4 @@ func TestBookingRooms(t *testing.T) {
 		require.NotEmpty(t, alts)
 		require.False(t, alts[0].Start.Before(c.At(5, 12, 0)), "alternatives avoid the blocked rooms")
 	})
-}
-
-// anotherPatient registers the i-th extra patient (a patient is never in two overlapping sessions).
-func anotherPatient(t *testing.T, b *schedtest.Bundle, i int) scheduling.ID {
-	t.Helper()
-	phone := fmt.Sprintf("+3519123457%02d", i)
-	return schedtest.Must(b.Svc.CreatePatient(context.Background(), scheduling.PatientInput{Name: "Patient " + phone, Phone: phone}))(t).ID
 }

@@ -68,12 +68,8 @@ func TestPatientIsNeverInTwoPlaces(t *testing.T) {
 	b := schedtest.New(t)
 	c := schedtest.NewClinic(t, b.Svc)
 	ctx := context.Background()
-	bruno := schedtest.Must(b.Svc.CreateDoctor(ctx, "Bruno Dias", ""))(t)
-	schedtest.Must(b.Svc.SetAttendance(ctx, scheduling.Attendance{DoctorID: bruno.ID, BranchID: c.Branch.ID, Weekly: schedtest.Hours()}))(t)
-	thirty, price, no := 30, int64(5000), false
-	derm := schedtest.Must(b.Svc.CreateExamination(ctx, scheduling.ExaminationInput{Code: "DERM", Name: "Dermatology",
-		Price: &price, DurationMinutes: &thirty, Taxable: &no, BranchIDs: []scheduling.ID{c.Branch.ID},
-		DoctorIDs: []scheduling.ID{bruno.ID}}))(t)
+	bruno := c.AddDoctor(t, b.Svc, "Bruno Dias")
+	derm := c.AddExamination(t, b.Svc, "DERM", false, bruno.ID)
 	first := schedtest.Must(b.Svc.Book(ctx, "desk", c.Booking(c.At(5, 10, 0))))(t)
 	in := c.Booking(c.At(5, 10, 15), derm.ID)
 	in.DoctorID = bruno.ID
@@ -186,7 +182,7 @@ func TestReschedule(t *testing.T) {
 	require.Equal(t, scheduling.ActionRescheduled, last.Action)
 	require.Equal(t, "2027-01-05 10:00 → 2027-01-05 10:20", last.Detail)
 
-	other := schedtest.Must(b.Svc.CreatePatient(ctx, scheduling.PatientInput{Name: "Rui Costa", Phone: "+351912345672"}))(t)
+	other := c.AddPatient(t, b.Svc, 1)
 	in := c.Booking(c.At(6, 9, 0))
 	in.PatientID = other.ID
 	schedtest.Must(b.Svc.Book(ctx, "desk", in))(t)
@@ -210,7 +206,7 @@ func TestRescheduleRace(t *testing.T) {
 	ctx := context.Background()
 	var ids []scheduling.ID
 	for i, at := range []time.Time{c.At(5, 9, 0), c.At(5, 9, 30)} {
-		p := schedtest.Must(b.Svc.CreatePatient(ctx, scheduling.PatientInput{Name: "Patient", Phone: "+35191234568" + string(rune('0'+i))}))(t)
+		p := c.AddPatient(t, b.Svc, i)
 		in := c.Booking(at)
 		in.PatientID = p.ID
 		ids = append(ids, schedtest.Must(b.Svc.Book(ctx, "desk", in))(t).ID)
@@ -250,7 +246,7 @@ func TestChangeExaminations(t *testing.T) {
 	_, err = b.Svc.SetExaminations(ctx, "desk", s.ID, nil)
 	requireCode(t, err, scheduling.KindRule, "missing_examinations")
 
-	other := schedtest.Must(b.Svc.CreatePatient(ctx, scheduling.PatientInput{Name: "Rui Costa", Phone: "+351912345672"}))(t)
+	other := c.AddPatient(t, b.Svc, 1)
 	in := c.Booking(c.At(4, 10, 30))
 	in.PatientID = other.ID
 	schedtest.Must(b.Svc.Book(ctx, "desk", in))(t)

@@ -39,7 +39,7 @@ func TestBookInsideCallersTransactionWhileAnotherTakesTheSlot(t *testing.T) {
 	b := schedtest.New(t)
 	c := schedtest.NewClinic(t, b.Svc)
 	ctx := context.Background()
-	other := schedtest.Must(b.Svc.CreatePatient(ctx, scheduling.PatientInput{Name: "Rui Costa", Phone: "+351912345672"}))(t)
+	other := c.AddPatient(t, b.Svc, 1)
 
 	rival, err := b.Pool.Begin(ctx)
 	require.NoError(t, err)
@@ -86,13 +86,9 @@ func TestAutomaticRoomIsPickedAgainWhenARivalTookIt(t *testing.T) {
 	b := schedtest.New(t)
 	c := schedtest.NewClinic(t, b.Svc)
 	ctx := context.Background()
-	bruno := schedtest.Must(b.Svc.CreateDoctor(ctx, "Bruno Dias", ""))(t)
-	schedtest.Must(b.Svc.SetAttendance(ctx, scheduling.Attendance{DoctorID: bruno.ID, BranchID: c.Branch.ID, Weekly: schedtest.Hours()}))(t)
-	twenty, price, no := 20, int64(5000), false
-	echo := schedtest.Must(b.Svc.CreateExamination(ctx, scheduling.ExaminationInput{Code: "ECHO", Name: "Echo", Price: &price,
-		DurationMinutes: &twenty, Taxable: &no, NeedsRoom: true, BranchIDs: []scheduling.ID{c.Branch.ID},
-		DoctorIDs: []scheduling.ID{c.Doctor.ID, bruno.ID}}))(t)
-	other := schedtest.Must(b.Svc.CreatePatient(ctx, scheduling.PatientInput{Name: "Rui Costa", Phone: "+351912345672"}))(t)
+	bruno := c.AddDoctor(t, b.Svc, "Bruno Dias")
+	echo := c.AddExamination(t, b.Svc, "ECHO", true, c.Doctor.ID, bruno.ID)
+	other := c.AddPatient(t, b.Svc, 1)
 
 	rival, err := b.Pool.Begin(ctx)
 	require.NoError(t, err)
@@ -115,7 +111,7 @@ func TestAutomaticRoomIsPickedAgainWhenARivalTookIt(t *testing.T) {
 	require.Equal(t, c.Rooms[1], *second.RoomID)
 
 	// With both rooms held, a third doctor's booking is truly slot_taken.
-	third := schedtest.Must(b.Svc.CreatePatient(ctx, scheduling.PatientInput{Name: "Eva Reis", Phone: "+351912345674"}))(t)
+	third := c.AddPatient(t, b.Svc, 2)
 	in := c.Booking(c.At(5, 10, 0), c.ECG.ID)
 	in.PatientID = third.ID
 	_, err = b.Svc.Book(ctx, "desk", in)

@@ -142,7 +142,7 @@ func TestDatabaseRefusesOverlapEvenWithoutTheService(t *testing.T) {
 	require.NoError(t, err)
 	insert := `INSERT INTO sessions (patient_id, branch_id, doctor_id, room_id, starts_at, ends_at, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, now(), now())`
-	someone := anotherPatient(t, b, 1)
+	someone := c.AddPatient(t, b.Svc, 1).ID
 	_, err = b.Pool.Exec(ctx, insert, someone, c.Branch.ID, c.Doctor.ID, nil, c.At(5, 10, 10), c.At(5, 10, 40))
 	require.ErrorContains(t, err, "sessions_doctor_no_overlap")
 	other, err := b.Svc.CreateDoctor(ctx, "Bruno", "")

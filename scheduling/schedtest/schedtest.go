@@ -4,6 +4,7 @@ package schedtest
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"testing"
 	"time"
@@ -113,4 +114,30 @@ func (c *Clinic) Booking(start time.Time, exams ...scheduling.ID) scheduling.Boo
 	}
 	return scheduling.BookingInput{PatientID: c.Patient.ID, BranchID: c.Branch.ID, DoctorID: c.Doctor.ID,
 		ExaminationIDs: exams, Start: start}
+}
+
+// AddDoctor adds a doctor who attends the clinic's branch during its opening hours.
+func (c *Clinic) AddDoctor(t testing.TB, svc *scheduling.Service, name string) *scheduling.Doctor {
+	t.Helper()
+	ctx := context.Background()
+	d := Must(svc.CreateDoctor(ctx, name, ""))(t)
+	Must(svc.SetAttendance(ctx, scheduling.Attendance{DoctorID: d.ID, BranchID: c.Branch.ID, Weekly: Hours()}))(t)
+	return d
+}
+
+// AddExamination adds a 30-minute examination at the clinic's branch, performed by doctors.
+func (c *Clinic) AddExamination(t testing.TB, svc *scheduling.Service, code string, needsRoom bool, doctors ...scheduling.ID) *scheduling.Examination {
+	t.Helper()
+	thirty, price, no := 30, int64(5000), false
+	return Must(svc.CreateExamination(context.Background(), scheduling.ExaminationInput{Code: code, Name: code,
+		Price: &price, DurationMinutes: &thirty, Taxable: &no, NeedsRoom: needsRoom,
+		BranchIDs: []scheduling.ID{c.Branch.ID}, DoctorIDs: doctors}))(t)
+}
+
+// AddPatient registers the i-th extra patient (a patient is never in two overlapping sessions, so
+// tests that book one time twice need others).
+func (c *Clinic) AddPatient(t testing.TB, svc *scheduling.Service, i int) *scheduling.Patient {
+	t.Helper()
+	phone := fmt.Sprintf("+3519123457%02d", i)
+	return Must(svc.CreatePatient(context.Background(), scheduling.PatientInput{Name: "Patient " + phone, Phone: phone}))(t)
 }
