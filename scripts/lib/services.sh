@@ -5,6 +5,7 @@
 #   ensure_postgres  -> exports DATABASE_URL (app database) and PG_ADMIN_URL
 #   ensure_redis     -> exports REDIS_URL
 #   ensure_go_deps   -> checks go, installs the CA bundle Go needs if missing
+#   ensure_chromium  -> exports CHROMIUM, installing Debian's chromium (browser tests) if missing
 # Local instances: PostgreSQL on 127.0.0.1:55432, Redis on 127.0.0.1:56379,
 # their files under .local/ (see _pg_base for when PostgreSQL's go elsewhere).
 
@@ -221,4 +222,19 @@ ensure_redis() {
     url="redis://127.0.0.1:$LOCAL_REDIS_PORT/0"
   fi
   export REDIS_URL=$url
+}
+
+# ensure_chromium -> exports CHROMIUM (path of Debian's chromium) for the console's browser tests,
+# installing the chromium package when it is missing. The fonts make pages and screenshots readable.
+ensure_chromium() {
+  local bin
+  bin=$(command -v chromium 2>/dev/null || true)
+  if [ -z "$bin" ]; then
+    _apt_install chromium fonts-dejavu-core fonts-liberation2 || {
+      echo "chromium: could not install it; the browser tests will fail under CI" >&2
+      return 0
+    }
+    bin=$(command -v chromium)
+  fi
+  export CHROMIUM=$bin
 }
