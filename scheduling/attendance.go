@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"clinic/scheduling/availability"
 )
 
 // AttendanceException changes one day's attendance: Off, or other hours (several entries for one date
@@ -32,6 +35,9 @@ type exceptionRow struct {
 }
 
 func parseExceptions(in []AttendanceException) ([]exceptionRow, error) {
+	if err := checkListLength("exceptions", len(in), MaxScheduleEntries); err != nil {
+		return nil, err
+	}
 	out := make([]exceptionRow, 0, len(in))
 	for i, e := range in {
 		field := fmt.Sprintf("exceptions[%d]", i)
@@ -69,7 +75,10 @@ func parseExceptions(in []AttendanceException) ([]exceptionRow, error) {
 }
 
 // SetAttendance replaces a doctor's weekly attendance and exceptions at one branch. A doctor is in one
-// place at a time: hours overlapping those at another branch are refused.
+// place at a time: hours that overlap, in real time, the doctor's hours at another branch are refused.
+// Branches may be in different zones that change their clocks on different dates, so the comparison
+// is made in instants, day by day over the coming year and on every dated exception; it runs with the
+// doctor's row locked, so two changes of one doctor's attendance cannot both pass it.
 func (s *Service) SetAttendance(ctx context.Context, a Attendance) (*Attendance, error) {
 	if a.BranchID == 0 {
 		return nil, rule("missing_branch", "branch_id is required")
@@ -83,16 +92,25 @@ func (s *Service) SetAttendance(ctx context.Context, a Attendance) (*Attendance,
 		return nil, err
 	}
 	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		var doctorOK, branchOK bool
+		var doctorOK bool
+		var branchName, branchZone *string
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM doctors WHERE id = $1 FOR UPDATE),
-			EXISTS (SELECT 1 FROM branches WHERE id = $2)`, a.DoctorID, a.BranchID).Scan(&doctorOK, &branchOK); err != nil {
+			(SELECT name FROM branches WHERE id = $2), (SELECT timezone FROM branches WHERE id = $2)`,
+			a.DoctorID, a.BranchID).Scan(&doctorOK, &branchName, &branchZone); err != nil {
 			return fmt.Errorf("check doctor and branch: %w", err)
 		}
 		if !doctorOK {
 			return notFound("doctor", a.DoctorID)
 		}
-		if !branchOK {
+		if branchName == nil {
 			return notFound("branch", a.BranchID)
+		}
+		loc, err := LoadLocation(*branchZone)
+		if err != nil {
+			return fmt.Errorf("branch %d: %w", a.BranchID, err)
+		}
+		if err := s.checkAttendance(ctx, tx, a, newAttendance(a.BranchID, *branchName, loc, weekly, exceptions)); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM doctor_hours WHERE doctor_id = $1 AND branch_id = $2`, a.DoctorID, a.BranchID); err != nil {
 			return fmt.Errorf("clear attendance: %w", err)
@@ -101,23 +119,64 @@ func (s *Service) SetAttendance(ctx context.Context, a Attendance) (*Attendance,
 			return fmt.Errorf("clear exceptions: %w", err)
 		}
 		if err := insertWeekly(ctx, tx, "doctor_hours", []string{"doctor_id", "branch_id"}, []any{a.DoctorID, a.BranchID}, weekly); err != nil {
-			if code, _ := pgCode(err); code == sqlstateExclusion {
-				return rule("attendance_overlap", "doctor %d already attends another branch during some of these hours", a.DoctorID)
-			}
 			return err
 		}
-		for _, e := range exceptions {
-			if _, err := tx.Exec(ctx, `INSERT INTO doctor_exceptions (doctor_id, branch_id, day, start_minute, end_minute)
-				VALUES ($1, $2, $3, $4, $5)`, a.DoctorID, a.BranchID, dateString(e.day), e.start, e.end); err != nil {
-				return fmt.Errorf("insert exception: %w", err)
-			}
-		}
-		return nil
+		return insertExceptions(ctx, tx, a.DoctorID, a.BranchID, exceptions)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.GetAttendance(ctx, a.DoctorID, a.BranchID)
+}
+
+// newAttendance is the attendance being set, in the form the overlap check compares.
+func newAttendance(branchID ID, name string, loc *time.Location, weekly []weeklySpan, exceptions []exceptionRow) *branchAttendance {
+	a := newBranchAttendance(branchID, name, loc)
+	for _, w := range weekly {
+		a.weekly[w.weekday] = append(a.weekly[w.weekday], w.span)
+	}
+	for _, e := range exceptions {
+		if _, ok := a.exceptions[e.day]; !ok {
+			a.exceptions[e.day] = []availability.Span{}
+		}
+		if e.start != nil {
+			a.exceptions[e.day] = append(a.exceptions[e.day], spanOf(*e.start, *e.end))
+		}
+	}
+	return a
+}
+
+// checkAttendance refuses attendance that overlaps the doctor's attendance at any other branch.
+func (s *Service) checkAttendance(ctx context.Context, tx pgx.Tx, a Attendance, set *branchAttendance) error {
+	today := DateOf(s.now().UTC())
+	others, err := otherAttendance(ctx, tx, a.DoctorID, a.BranchID, addDays(today, -2))
+	if err != nil {
+		return err
+	}
+	for _, other := range others {
+		if err := attendanceClash(today, set, other); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertExceptions writes a doctor's dated exceptions at a branch in one statement.
+func insertExceptions(ctx context.Context, tx pgx.Tx, doctorID, branchID ID, exceptions []exceptionRow) error {
+	if len(exceptions) == 0 {
+		return nil
+	}
+	days, starts, ends := make([]string, len(exceptions)), make([]*int, len(exceptions)), make([]*int, len(exceptions))
+	for i, e := range exceptions {
+		days[i], starts[i], ends[i] = dateString(e.day), e.start, e.end
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO doctor_exceptions (doctor_id, branch_id, day, start_minute, end_minute)
+		SELECT $1, $2, d, s, e FROM unnest($3::date[], $4::smallint[], $5::smallint[]) AS x(d, s, e)`,
+		doctorID, branchID, days, starts, ends)
+	if err != nil {
+		return fmt.Errorf("insert exceptions: %w", err)
+	}
+	return nil
 }
 
 // GetAttendance returns a doctor's attendance at one branch.

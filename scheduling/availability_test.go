@@ -65,12 +65,16 @@ func TestAvailabilityLoadsEveryRuleFromTheDatabase(t *testing.T) {
 			zero := 0
 			other := schedtest.Must(e.b.Svc.CreateBranch(ctx, scheduling.BranchInput{Name: "Porto", Timezone: "Europe/Lisbon",
 				Currency: "EUR", TaxRateBP: &zero, Hours: []scheduling.WeeklyHours{{Weekday: 2, Start: "07:00", End: "21:00"}}}))(t)
+			// Booked in Porto while the doctor was to work there that morning; the hours moved since.
+			e.attend(t, scheduling.AttendanceException{Date: "2027-01-05", Off: true})
 			schedtest.Must(e.b.Svc.SetAttendance(ctx, scheduling.Attendance{DoctorID: e.c.Doctor.ID, BranchID: other.ID,
 				Exceptions: []scheduling.AttendanceException{{Date: "2027-01-05", Start: "08:00", End: "09:00"}}}))(t)
 			e.addBranch(t, other.ID)
 			in := e.c.Booking(e.c.At(5, 8, 0))
 			in.BranchID = other.ID
 			schedtest.Must(e.b.Svc.Book(ctx, "t", in))(t)
+			schedtest.Must(e.b.Svc.SetAttendance(ctx, scheduling.Attendance{DoctorID: e.c.Doctor.ID, BranchID: other.ID}))(t)
+			e.attend(t)
 			e.noAfternoon(t)
 			return scheduling.AvailabilityQuery{}
 		}, []string{"08:30", "09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:00", "12:30"}},

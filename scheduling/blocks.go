@@ -9,7 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Block is a blackout period: branch-wide (no doctor, no room), a doctor's, or a room's.
+// Block is a blackout period: branch-wide (no doctor, no room), a doctor's (at every branch, whichever
+// it is filed under), or a room's.
 type Block struct {
 	ID       ID        `json:"id"`
 	BranchID ID        `json:"branch_id"`
@@ -32,8 +33,11 @@ type BlockInput struct {
 	Reason   string    `json:"reason"`
 }
 
-// CreateBlock adds a blackout block and reports the sessions it collides with.
+// CreateBlock adds a blackout block and reports the sessions it collides with. A doctor's block is
+// the doctor's wherever it is filed: it closes their time at every branch, so its colliding sessions
+// are the doctor's at any branch.
 func (s *Service) CreateBlock(ctx context.Context, in BlockInput) (*Block, error) {
+	in.Start, in.End = Instant(in.Start), Instant(in.End)
 	switch {
 	case in.BranchID == 0:
 		return nil, rule("missing_branch", "branch_id is required")
@@ -52,14 +56,19 @@ func (s *Service) CreateBlock(ctx context.Context, in BlockInput) (*Block, error
 	if err := checkYear(in.End, "end"); err != nil {
 		return nil, err
 	}
+	reason, err := cleanText("reason", in.Reason, MaxReasonLength)
+	if err != nil {
+		return nil, err
+	}
 	_, loc, err := s.branchZone(ctx, in.BranchID)
 	if err != nil {
 		return nil, err
 	}
 	b := Block{BranchID: in.BranchID, DoctorID: in.DoctorID, RoomID: in.RoomID,
-		Start: in.Start.In(loc), End: in.End.In(loc), Reason: strings.TrimSpace(in.Reason)}
-	err = s.db.QueryRow(ctx, `INSERT INTO blocks (branch_id, doctor_id, room_id, starts_at, ends_at, reason)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, b.BranchID, b.DoctorID, b.RoomID, b.Start, b.End, b.Reason).Scan(&b.ID)
+		Start: in.Start.In(loc), End: in.End.In(loc), Reason: reason}
+	err = s.db.QueryRow(ctx, `INSERT INTO blocks (branch_id, doctor_id, room_id, starts_at, ends_at, reason, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		b.BranchID, b.DoctorID, b.RoomID, b.Start, b.End, b.Reason, s.now()).Scan(&b.ID)
 	if code, constraint := pgCode(err); code == sqlstateForeignKey {
 		if strings.Contains(constraint, "doctor") {
 			return nil, notFound("doctor", *in.DoctorID)
@@ -69,9 +78,10 @@ func (s *Service) CreateBlock(ctx context.Context, in BlockInput) (*Block, error
 		return nil, fmt.Errorf("insert block: %w", err)
 	}
 	rows, err := s.db.Query(ctx, `SELECT id FROM sessions
-		WHERE branch_id = $1 AND status <> 'cancelled' AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
-		AND ($4::bigint IS NULL OR doctor_id = $4) AND ($5::bigint IS NULL OR room_id = $5)
-		ORDER BY starts_at`, b.BranchID, b.Start, b.End, b.DoctorID, b.RoomID)
+		WHERE status <> 'cancelled' AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
+		AND CASE WHEN $4::bigint IS NOT NULL THEN doctor_id = $4
+			ELSE branch_id = $1 AND ($5::bigint IS NULL OR room_id = $5) END
+		ORDER BY starts_at, id`, b.BranchID, b.Start, b.End, b.DoctorID, b.RoomID)
 	if err != nil {
 		return nil, fmt.Errorf("colliding sessions: %w", err)
 	}

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"golang.org/x/text/currency"
 
 	"clinic/scheduling/availability"
 )
@@ -28,7 +26,8 @@ type Branch struct {
 	hours availability.Weekly // Hours in the engine's form
 }
 
-// BranchInput is what creating a branch takes.
+// BranchInput is what creating or replacing a branch takes; the optional settings are pointers so
+// that a missing one can take its default.
 type BranchInput struct {
 	Name                string        `json:"name"`
 	Timezone            string        `json:"timezone"`
@@ -40,28 +39,41 @@ type BranchInput struct {
 	Hours               []WeeklyHours `json:"hours"`
 }
 
-// LoadLocation resolves an IANA zone name; "Local" and "" are refused because they depend on the server.
+// LoadLocation resolves a canonical IANA zone name (Europe/Lisbon, America/New_York, UTC). Links
+// (US/Eastern), names that depend on the server (Local, localtime) and the zoneinfo trees' special
+// entries (posixrules, Factory, posix/..., right/...) are refused, so that every branch names its zone
+// the one way the zone database does.
 func LoadLocation(name string) (*time.Location, error) {
-	if name == "" || name == "Local" {
-		return nil, rule("invalid_timezone", "timezone %q is not an IANA time zone name", name)
+	if !IsCanonicalZone(name) {
+		return nil, rule("invalid_timezone", "timezone %q is not a canonical IANA time zone name (e.g. Europe/Lisbon)", name)
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, rule("invalid_timezone", "timezone %q is not an IANA time zone name", name)
+		return nil, rule("invalid_timezone", "timezone %q is not a canonical IANA time zone name (e.g. Europe/Lisbon)", name)
 	}
 	return loc, nil
 }
 
+// Defaults of the optional branch settings, the same on create and on a full update.
+const (
+	DefaultMinNoticeMinutes = 60
+	DefaultHorizonDays      = 90
+)
+
+// validate checks the input and fills in the defaults of missing optional settings.
 func (in *BranchInput) validate() ([]weeklySpan, error) {
-	in.Name = strings.TrimSpace(in.Name)
+	var err error
+	if in.Name, err = cleanText("name", in.Name, MaxNameLength); err != nil {
+		return nil, err
+	}
 	if in.Name == "" {
 		return nil, rule("missing_name", "name is required")
 	}
 	if _, err := LoadLocation(in.Timezone); err != nil {
 		return nil, err
 	}
-	if _, err := currency.ParseISO(in.Currency); err != nil || len(in.Currency) != 3 || strings.ToUpper(in.Currency) != in.Currency {
-		return nil, rule("invalid_currency", "currency %q is not an ISO 4217 code", in.Currency)
+	if !IsActiveCurrency(in.Currency) {
+		return nil, rule("invalid_currency", "currency %q is not an active ISO 4217 currency code (e.g. EUR, USD)", in.Currency)
 	}
 	if in.TaxRateBP == nil {
 		return nil, rule("missing_tax_rate", "tax_rate_bp is required (basis points, 0 for none)")
@@ -70,22 +82,26 @@ func (in *BranchInput) validate() ([]weeklySpan, error) {
 		return nil, err
 	}
 	if in.SlotIntervalMinutes != nil {
-		if err := between("slot_interval_minutes", *in.SlotIntervalMinutes, 1, 1440); err != nil {
+		if err := between("slot_interval_minutes", *in.SlotIntervalMinutes, 5, 1440); err != nil {
 			return nil, err
 		}
 	}
-	if in.MinNoticeMinutes != nil {
-		if err := between("min_notice_minutes", *in.MinNoticeMinutes, 0, 525600); err != nil {
-			return nil, err
-		}
+	if in.MinNoticeMinutes == nil {
+		in.MinNoticeMinutes = ptrTo(DefaultMinNoticeMinutes)
 	}
-	if in.HorizonDays != nil {
-		if err := between("horizon_days", *in.HorizonDays, 1, 730); err != nil {
-			return nil, err
-		}
+	if err := between("min_notice_minutes", *in.MinNoticeMinutes, 0, 525600); err != nil {
+		return nil, err
+	}
+	if in.HorizonDays == nil {
+		in.HorizonDays = ptrTo(DefaultHorizonDays)
+	}
+	if err := between("horizon_days", *in.HorizonDays, 1, 730); err != nil {
+		return nil, err
 	}
 	return parseWeekly(in.Hours, "hours")
 }
+
+func ptrTo[T any](v T) *T { return &v }
 
 func between(field string, v, lo, hi int) error {
 	if v < lo || v > hi {
@@ -104,10 +120,10 @@ func (s *Service) CreateBranch(ctx context.Context, in BranchInput) (*Branch, er
 	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `
 			INSERT INTO branches (name, timezone, currency, tax_rate_bp, slot_interval_minutes,
-				min_notice_minutes, horizon_days)
-			VALUES ($1, $2, $3, $4, $5, coalesce($6, 60), coalesce($7, 90)) RETURNING id`,
+				min_notice_minutes, horizon_days, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 			in.Name, in.Timezone, in.Currency, *in.TaxRateBP, in.SlotIntervalMinutes,
-			in.MinNoticeMinutes, in.HorizonDays).Scan(&id)
+			*in.MinNoticeMinutes, *in.HorizonDays, s.now()).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("insert branch: %w", err)
 		}
@@ -119,8 +135,10 @@ func (s *Service) CreateBranch(ctx context.Context, in BranchInput) (*Branch, er
 	return s.GetBranch(ctx, id)
 }
 
-// UpdateBranch replaces a branch's settings and opening hours. Existing sessions stay as booked; the
-// new hours apply to what is offered from now on.
+// UpdateBranch replaces the whole branch, as PUT does: every setting is taken from in, and a missing
+// optional one takes its default exactly as on create (no slot interval, 60 minutes' notice, a 90-day
+// horizon, no opening hours). Existing sessions stay as booked; the new hours apply to what is offered
+// from now on.
 func (s *Service) UpdateBranch(ctx context.Context, id ID, in BranchInput) (*Branch, error) {
 	spans, err := in.validate()
 	if err != nil {
@@ -129,9 +147,9 @@ func (s *Service) UpdateBranch(ctx context.Context, id ID, in BranchInput) (*Bra
 	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `
 			UPDATE branches SET name = $2, timezone = $3, currency = $4, tax_rate_bp = $5, slot_interval_minutes = $6,
-				min_notice_minutes = coalesce($7, min_notice_minutes), horizon_days = coalesce($8, horizon_days)
+				min_notice_minutes = $7, horizon_days = $8
 			WHERE id = $1`, id, in.Name, in.Timezone, in.Currency, *in.TaxRateBP, in.SlotIntervalMinutes,
-			in.MinNoticeMinutes, in.HorizonDays)
+			*in.MinNoticeMinutes, *in.HorizonDays)
 		if err != nil {
 			return fmt.Errorf("update branch: %w", err)
 		}

@@ -17,21 +17,29 @@ func (s *Service) CancelReasons(ctx context.Context) ([]string, error) {
 	return pgx.CollectRows(rows, pgx.RowTo[string])
 }
 
-// SetCancelReasons replaces the list of cancellation reasons. Sessions keep the reason they were
-// cancelled with, as text.
+// MaxCancelReasons caps the list of cancellation reasons.
+const MaxCancelReasons = 50
+
+// SetCancelReasons replaces the list of cancellation reasons; an empty list empties it, and nil (the
+// list left out) is refused, so a request that forgot it cannot wipe the list. Sessions keep the reason
+// they were cancelled with, as text. Concurrent replacements run one after the other: the last wins.
 func (s *Service) SetCancelReasons(ctx context.Context, reasons []string) ([]string, error) {
-	if len(reasons) > 50 {
-		return nil, rule("too_many_reasons", "at most 50 cancellation reasons")
+	if reasons == nil {
+		return nil, rule("missing_reasons", "reasons is required: the whole list, in order (an empty list removes every reason)")
+	}
+	if err := checkListLength("reasons", len(reasons), MaxCancelReasons); err != nil {
+		return nil, err
 	}
 	seen := map[string]bool{}
 	clean := make([]string, 0, len(reasons))
 	for i, r := range reasons {
-		r = strings.TrimSpace(r)
+		field := fmt.Sprintf("reasons[%d]", i)
+		r, err := cleanText(field, r, MaxNameLength)
 		switch {
+		case err != nil:
+			return nil, err
 		case r == "":
-			return nil, rule("missing_reason", "reasons[%d] is empty", i)
-		case len(r) > 200:
-			return nil, rule("reason_too_long", "reasons[%d] has more than 200 characters", i)
+			return nil, rule("missing_reason", "%s is empty", field)
 		case seen[strings.ToLower(r)]:
 			return nil, rule("duplicate_reason", "%q is listed twice", r)
 		}
@@ -39,6 +47,11 @@ func (s *Service) SetCancelReasons(ctx context.Context, reasons []string) ([]str
 		clean = append(clean, r)
 	}
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
+		// Without the lock, a second replacement's DELETE misses the rows the first one inserted and
+		// its INSERT then collides with them. The mode lets readers through and queues writers.
+		if _, err := tx.Exec(ctx, `LOCK TABLE cancel_reasons IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+			return fmt.Errorf("lock cancel reasons: %w", err)
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM cancel_reasons`); err != nil {
 			return fmt.Errorf("clear cancel reasons: %w", err)
 		}

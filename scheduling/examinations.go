@@ -3,7 +3,6 @@ package scheduling
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -11,11 +10,14 @@ import (
 )
 
 // Examination is a bookable service: its price, duration, where and by whom it is performed, and when.
+// Price is the default price, read in the currency of each branch that offers it; Prices overrides it
+// at some branches (DESIGN 3.4: prices are per branch, in the branch's currency).
 type Examination struct {
 	ID              ID            `json:"id"`
 	Code            string        `json:"code"`
 	Name            string        `json:"name"`
 	Price           int64         `json:"price"`
+	Prices          []BranchPrice `json:"prices"`
 	DurationMinutes int           `json:"duration_minutes"`
 	Taxable         bool          `json:"taxable"`
 	NeedsRoom       bool          `json:"needs_room"`
@@ -33,6 +35,7 @@ type ExaminationInput struct {
 	Code            string        `json:"code"`
 	Name            string        `json:"name"`
 	Price           *int64        `json:"price"`
+	Prices          []PriceInput  `json:"prices"`
 	DurationMinutes *int          `json:"duration_minutes"`
 	Taxable         *bool         `json:"taxable"`
 	NeedsRoom       bool          `json:"needs_room"`
@@ -43,7 +46,13 @@ type ExaminationInput struct {
 }
 
 func (in *ExaminationInput) validate() ([]weeklySpan, error) {
-	in.Code, in.Name = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name)
+	var err error
+	if in.Code, err = cleanText("code", in.Code, MaxCodeLength); err != nil {
+		return nil, err
+	}
+	if in.Name, err = cleanText("name", in.Name, MaxNameLength); err != nil {
+		return nil, err
+	}
 	switch {
 	case in.Code == "":
 		return nil, rule("missing_code", "code is required")
@@ -64,6 +73,17 @@ func (in *ExaminationInput) validate() ([]weeklySpan, error) {
 	case len(in.RoomIDs) > 0 && !in.NeedsRoom:
 		return nil, rule("rooms_without_need", "room_ids is only meaningful with needs_room")
 	}
+	for _, l := range []struct {
+		field string
+		n     int
+	}{{"branch_ids", len(in.BranchIDs)}, {"doctor_ids", len(in.DoctorIDs)}, {"room_ids", len(in.RoomIDs)}, {"prices", len(in.Prices)}} {
+		if err := checkListLength(l.field, l.n, MaxListLength); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkPrices(in.Prices, in.BranchIDs); err != nil {
+		return nil, err
+	}
 	return parseWeekly(in.Windows, "windows")
 }
 
@@ -75,21 +95,27 @@ func (s *Service) CreateExamination(ctx context.Context, in ExaminationInput) (*
 	}
 	var id ID
 	err = pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `INSERT INTO examinations (code, name, price, duration_minutes, taxable, needs_room)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			in.Code, in.Name, *in.Price, *in.DurationMinutes, *in.Taxable, in.NeedsRoom).Scan(&id)
+		err := tx.QueryRow(ctx, `INSERT INTO examinations (code, name, price, duration_minutes, taxable, needs_room, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+			in.Code, in.Name, *in.Price, *in.DurationMinutes, *in.Taxable, in.NeedsRoom, s.now()).Scan(&id)
 		if code, _ := pgCode(err); code == sqlstateUnique {
 			return conflict("duplicate_code", "an examination with code %q exists", in.Code)
 		} else if err != nil {
 			return fmt.Errorf("insert examination: %w", err)
 		}
-		if err := linkIDs(ctx, tx, "examination_branches", "branch_id", "branch", id, in.BranchIDs); err != nil {
-			return err
+		for _, l := range []struct {
+			table, col, what, owner string
+			ids                     []ID
+		}{
+			{"examination_branches", "branch_id", "branch", "branches", in.BranchIDs},
+			{"examination_doctors", "doctor_id", "doctor", "doctors", in.DoctorIDs},
+			{"examination_rooms", "room_id", "room", "rooms", in.RoomIDs},
+		} {
+			if err := linkIDs(ctx, tx, l.table, l.col, l.what, l.owner, id, l.ids); err != nil {
+				return err
+			}
 		}
-		if err := linkIDs(ctx, tx, "examination_doctors", "doctor_id", "doctor", id, in.DoctorIDs); err != nil {
-			return err
-		}
-		if err := linkIDs(ctx, tx, "examination_rooms", "room_id", "room", id, in.RoomIDs); err != nil {
+		if err := insertPrices(ctx, tx, id, in.Prices); err != nil {
 			return err
 		}
 		if len(in.RoomIDs) > 0 {
@@ -110,21 +136,34 @@ func (s *Service) CreateExamination(ctx context.Context, in ExaminationInput) (*
 	return s.GetExamination(ctx, id)
 }
 
-// linkIDs inserts (examination, other) pairs; an unknown other id is a not-found error naming it.
-func linkIDs(ctx context.Context, tx pgx.Tx, table, col, what string, examID ID, ids []ID) error {
-	for _, other := range ids {
-		_, err := tx.Exec(ctx, `INSERT INTO `+table+` (examination_id, `+col+`) VALUES ($1, $2) ON CONFLICT DO NOTHING`, examID, other)
-		if code, _ := pgCode(err); code == sqlstateForeignKey {
-			return notFound(what, other)
-		} else if err != nil {
-			return fmt.Errorf("insert %s: %w", table, err)
-		}
+// linkIDs inserts the (examination, other) pairs in one statement, however many there are; an
+// unknown other id (not in the owner table) is a not-found error naming the first one.
+func linkIDs(ctx context.Context, tx pgx.Tx, table, col, what, owner string, examID ID, ids []ID) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	var missing *ID
+	if err := tx.QueryRow(ctx, `SELECT min(x) FROM unnest($1::bigint[]) x WHERE NOT EXISTS (SELECT 1 FROM `+owner+` o WHERE o.id = x)`,
+		ids).Scan(&missing); err != nil {
+		return fmt.Errorf("check %s: %w", table, err)
+	}
+	if missing != nil {
+		return notFound(what, *missing)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO `+table+` (examination_id, `+col+`) SELECT $1, x FROM unnest($2::bigint[]) x
+		ON CONFLICT DO NOTHING`, examID, ids)
+	if code, _ := pgCode(err); code == sqlstateForeignKey {
+		return notFound(what, ids[0])
+	} else if err != nil {
+		return fmt.Errorf("insert %s: %w", table, err)
 	}
 	return nil
 }
 
 const examinationSelect = `
 	SELECT e.id, e.code, e.name, e.price, e.duration_minutes, e.taxable, e.needs_room,
+		array(SELECT branch_id FROM examination_prices WHERE examination_id = e.id ORDER BY branch_id),
+		array(SELECT price FROM examination_prices WHERE examination_id = e.id ORDER BY branch_id),
 		array(SELECT branch_id FROM examination_branches WHERE examination_id = e.id ORDER BY 1),
 		array(SELECT doctor_id FROM examination_doctors WHERE examination_id = e.id ORDER BY 1),
 		array(SELECT room_id FROM examination_rooms WHERE examination_id = e.id ORDER BY 1),
@@ -136,9 +175,15 @@ const examinationSelect = `
 func scanExamination(row pgx.CollectableRow) (Examination, error) {
 	var e Examination
 	var wd, st, en []int
+	var priceBranches []ID
+	var prices []int64
 	err := row.Scan(&e.ID, &e.Code, &e.Name, &e.Price, &e.DurationMinutes, &e.Taxable, &e.NeedsRoom,
-		&e.BranchIDs, &e.DoctorIDs, &e.RoomIDs, &wd, &st, &en)
+		&priceBranches, &prices, &e.BranchIDs, &e.DoctorIDs, &e.RoomIDs, &wd, &st, &en)
 	e.Windows, e.windows = weeklyColumns(wd, st, en)
+	e.Prices = make([]BranchPrice, len(priceBranches))
+	for i := range priceBranches {
+		e.Prices[i] = BranchPrice{BranchID: priceBranches[i], Price: prices[i]}
+	}
 	return e, err
 }
 
@@ -157,8 +202,14 @@ func (s *Service) GetExamination(ctx context.Context, id ID) (*Examination, erro
 
 // ListExaminations returns the examinations offered at a branch, or all when branchID is 0.
 func (s *Service) ListExaminations(ctx context.Context, branchID ID) ([]Examination, error) {
-	rows, err := s.db.Query(ctx, examinationSelect+` WHERE $1 = 0 OR EXISTS (SELECT 1 FROM examination_branches b
-		WHERE b.examination_id = e.id AND b.branch_id = $1) ORDER BY e.id`, branchID)
+	// Two statements rather than "$1 = 0 OR ...", which would type the id as a 32-bit integer.
+	sql, args := examinationSelect+` ORDER BY e.id`, []any{}
+	if branchID != 0 {
+		sql = examinationSelect + ` WHERE EXISTS (SELECT 1 FROM examination_branches b
+			WHERE b.examination_id = e.id AND b.branch_id = $1) ORDER BY e.id`
+		args = append(args, branchID)
+	}
+	rows, err := s.db.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list examinations: %w", err)
 	}

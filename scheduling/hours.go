@@ -56,9 +56,25 @@ func parseSpan(start, end, field string) (availability.Span, error) {
 	return availability.Span{Start: a, End: b}, nil
 }
 
-// parseWeekly validates a list of weekly intervals: weekdays 1–7, valid times, end after start, and no
-// two intervals of one weekday overlapping.
+// MaxScheduleEntries caps the intervals of one weekly list (branch hours, attendance, service
+// windows) and the dated exceptions of one attendance: far more than any real week or year of
+// changes, small enough that a request stays cheap.
+const MaxScheduleEntries = 200
+
+// checkListLength refuses a list longer than max with a message naming the field.
+func checkListLength(field string, n, max int) error {
+	if n > max {
+		return rule("list_too_long", "%s has %d entries; at most %d are allowed", field, n, max)
+	}
+	return nil
+}
+
+// parseWeekly validates a list of weekly intervals: at most MaxScheduleEntries, weekdays 1–7, valid
+// times, end after start, and no two intervals of one weekday overlapping.
 func parseWeekly(hours []WeeklyHours, field string) ([]weeklySpan, error) {
+	if err := checkListLength(field, len(hours), MaxScheduleEntries); err != nil {
+		return nil, err
+	}
 	out := make([]weeklySpan, 0, len(hours))
 	for i, h := range hours {
 		name := fmt.Sprintf("%s[%d]", field, i)

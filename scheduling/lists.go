@@ -152,7 +152,9 @@ func checkRange(from, to Date) error {
 	return nil
 }
 
-// ListBlocks returns the blocks of a branch that overlap the local dates [from, to].
+// ListBlocks returns the blocks that close time at a branch over the local dates [from, to]: those
+// filed under it, and the blocks of doctors who work there (attendance at the branch, or a session
+// there in the range) wherever they were filed, since a doctor's block is the doctor's everywhere.
 func (s *Service) ListBlocks(ctx context.Context, branchID ID, from, to Date) ([]Block, error) {
 	_, loc, err := s.branchZone(ctx, branchID)
 	if err != nil {
@@ -161,9 +163,15 @@ func (s *Service) ListBlocks(ctx context.Context, branchID ID, from, to Date) ([
 	if err := checkRange(from, to); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.Query(ctx, `SELECT id, branch_id, doctor_id, room_id, starts_at, ends_at, reason FROM blocks
-		WHERE branch_id = $1 AND tstzrange(starts_at, ends_at) && tstzrange($2, $3) ORDER BY starts_at, id`,
-		branchID, midnight(from, loc), midnight(addDays(to, 1), loc))
+	rows, err := s.db.Query(ctx, `SELECT id, branch_id, doctor_id, room_id, starts_at, ends_at, reason FROM blocks b
+		WHERE tstzrange(starts_at, ends_at) && tstzrange($2, $3) AND (branch_id = $1 OR doctor_id IN (
+			SELECT doctor_id FROM doctor_hours WHERE branch_id = $1
+			UNION SELECT doctor_id FROM doctor_exceptions WHERE branch_id = $1 AND start_minute IS NOT NULL
+				AND day BETWEEN $4 AND $5
+			UNION SELECT doctor_id FROM sessions WHERE branch_id = $1 AND status <> 'cancelled'
+				AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)))
+		ORDER BY starts_at, id`,
+		branchID, midnight(from, loc), midnight(addDays(to, 1), loc), dateString(from), dateString(to))
 	if err != nil {
 		return nil, fmt.Errorf("list blocks: %w", err)
 	}

@@ -3,7 +3,6 @@ package scheduling
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -21,7 +20,10 @@ type Room struct {
 
 // CreateRoom adds a room to a branch; names are unique within a branch.
 func (s *Service) CreateRoom(ctx context.Context, branchID ID, name string) (*Room, error) {
-	name = strings.TrimSpace(name)
+	name, err := cleanText("name", name, MaxNameLength)
+	if err != nil {
+		return nil, err
+	}
 	if name == "" {
 		return nil, rule("missing_name", "name is required")
 	}
@@ -29,7 +31,8 @@ func (s *Service) CreateRoom(ctx context.Context, branchID ID, name string) (*Ro
 		return nil, rule("missing_branch", "branch_id is required")
 	}
 	r := Room{BranchID: branchID, Name: name}
-	err := s.db.QueryRow(ctx, `INSERT INTO rooms (branch_id, name) VALUES ($1, $2) RETURNING id`, branchID, name).Scan(&r.ID)
+	err = s.db.QueryRow(ctx, `INSERT INTO rooms (branch_id, name, created_at) VALUES ($1, $2, $3) RETURNING id`,
+		branchID, name, s.now()).Scan(&r.ID)
 	switch code, _ := pgCode(err); code {
 	case "":
 	case sqlstateForeignKey:
@@ -44,7 +47,12 @@ func (s *Service) CreateRoom(ctx context.Context, branchID ID, name string) (*Ro
 
 // ListRooms returns the rooms of a branch, or of every branch when branchID is 0.
 func (s *Service) ListRooms(ctx context.Context, branchID ID) ([]Room, error) {
-	rows, err := s.db.Query(ctx, `SELECT id, branch_id, name FROM rooms WHERE $1 = 0 OR branch_id = $1 ORDER BY id`, branchID)
+	// Two statements rather than "$1 = 0 OR ...", which would type the id as a 32-bit integer.
+	sql, args := `SELECT id, branch_id, name FROM rooms ORDER BY id`, []any{}
+	if branchID != 0 {
+		sql, args = `SELECT id, branch_id, name FROM rooms WHERE branch_id = $1 ORDER BY id`, []any{branchID}
+	}
+	rows, err := s.db.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list rooms: %w", err)
 	}
@@ -63,11 +71,19 @@ type Doctor struct {
 
 // CreateDoctor adds a doctor.
 func (s *Service) CreateDoctor(ctx context.Context, name, specialty string) (*Doctor, error) {
-	d := Doctor{Name: strings.TrimSpace(name), Specialty: strings.TrimSpace(specialty)}
+	var d Doctor
+	var err error
+	if d.Name, err = cleanText("name", name, MaxNameLength); err != nil {
+		return nil, err
+	}
+	if d.Specialty, err = cleanText("specialty", specialty, MaxNameLength); err != nil {
+		return nil, err
+	}
 	if d.Name == "" {
 		return nil, rule("missing_name", "name is required")
 	}
-	if err := s.db.QueryRow(ctx, `INSERT INTO doctors (name, specialty) VALUES ($1, $2) RETURNING id`, d.Name, d.Specialty).Scan(&d.ID); err != nil {
+	if err := s.db.QueryRow(ctx, `INSERT INTO doctors (name, specialty, created_at) VALUES ($1, $2, $3) RETURNING id`,
+		d.Name, d.Specialty, s.now()).Scan(&d.ID); err != nil {
 		return nil, fmt.Errorf("insert doctor: %w", err)
 	}
 	return &d, nil
