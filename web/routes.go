@@ -26,6 +26,9 @@ func (s *Server) routes() *gin.Engine {
 
 	r.GET("/healthz", s.health)
 	r.GET("/api/v1/openapi.json", serveOpenAPI)
+	if s.console != nil {
+		s.console.Mount(r)
+	}
 
 	api := r.Group("/api/v1", s.authenticate)
 	read := api.Group("", allow(anyStaff...))

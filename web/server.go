@@ -14,6 +14,7 @@ import (
 
 	"clinic/scheduling"
 	"clinic/web/access"
+	"clinic/web/console"
 )
 
 // Deps is what the HTTP layer serves.
@@ -23,6 +24,8 @@ type Deps struct {
 	Redis      *redis.Client
 	Scheduling *scheduling.Service
 	Access     *access.Store
+	// Console is the staff console, served under /console; nil serves none.
+	Console *console.Console
 }
 
 // Server holds the services the handlers call.
@@ -32,12 +35,13 @@ type Server struct {
 	redis *redis.Client
 	sched *scheduling.Service
 	acc   *access.Store
+	console *console.Console
 }
 
 // NewHandler builds the HTTP handler with every route.
 func NewHandler(d Deps) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{log: d.Logger, pool: d.Pool, redis: d.Redis, sched: d.Scheduling, acc: d.Access}
+	s := &Server{log: d.Logger, pool: d.Pool, redis: d.Redis, sched: d.Scheduling, acc: d.Access, console: d.Console}
 	return s.routes()
 }
 

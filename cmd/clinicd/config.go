@@ -26,6 +26,11 @@ type Config struct {
 	ShutdownGrace time.Duration
 	// LogLevel is debug, info, warn or error.
 	LogLevel string
+	// ClinicName is shown in the staff console's top bar.
+	ClinicName string
+	// TrustProxy believes a reverse proxy's X-Forwarded-Proto and X-Forwarded-For (console cookies and
+	// sign-in lock-out); set it only when the server is reachable through that proxy alone.
+	TrustProxy bool
 }
 
 func loadConfig() (Config, error) {
@@ -37,6 +42,14 @@ func loadConfig() (Config, error) {
 		PhoneRegion:   os.Getenv("CLINIC_PHONE_REGION"),
 		ShutdownGrace: 15 * time.Second,
 		LogLevel:      env("CLINIC_LOG_LEVEL", "info"),
+		ClinicName:    os.Getenv("CLINIC_NAME"),
+	}
+	if v := os.Getenv("CLINIC_TRUST_PROXY"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("CLINIC_TRUST_PROXY=%q: give true or false", v)
+		}
+		c.TrustProxy = b
 	}
 	if v := os.Getenv("CLINIC_SHUTDOWN_GRACE"); v != "" {
 		d, err := time.ParseDuration(v)

@@ -18,6 +18,7 @@ import (
 	"clinic/scheduling"
 	"clinic/web"
 	"clinic/web/access"
+	"clinic/web/console"
 )
 
 // connect opens the database pool. pgxpool reconnects by itself after a PostgreSQL restart.
@@ -71,12 +72,20 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	rdb := redis.NewClient(ropts)
 	defer rdb.Close()
 
+	sched := scheduling.NewService(pool, logger, time.Now, scheduling.Config{PhoneRegion: cfg.PhoneRegion})
+	acc := access.NewStore(pool, time.Now)
+	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Now: time.Now,
+		Config: console.Config{ClinicName: cfg.ClinicName, TrustProxy: cfg.TrustProxy}})
+	if err != nil {
+		return err
+	}
 	handler := web.NewHandler(web.Deps{
 		Logger:     logger,
 		Pool:       pool,
 		Redis:      rdb,
-		Scheduling: scheduling.NewService(pool, logger, time.Now, scheduling.Config{PhoneRegion: cfg.PhoneRegion}),
-		Access:     access.NewStore(pool, time.Now),
+		Scheduling: sched,
+		Access:     acc,
+		Console:    con,
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,
@@ -91,7 +100,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", cfg.Addr, err)
 	}
-	logger.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)
+	logger.Info("serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "console", cfg.BaseURL+console.Prefix+"/")
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -62,8 +62,8 @@ func setup(t *testing.T, tune ...func(*Config)) *testBundle {
 	tb := &testBundle{Bundle: b, clinic: schedtest.NewClinic(t, b.Svc), clock: &testClock{now: schedtest.Now},
 		emails: map[access.Role]string{}}
 	tb.deps = Deps{Logger: slog.New(slog.DiscardHandler), DB: b.Pool, Redis: rdb, Scheduling: b.Svc,
-		Access: access.NewStore(b.Pool, tb.clock.Now),
-		Now: tb.clock.Now, Config: Config{ClinicName: "Harbour Clinic", RedisPrefix: prefix}}
+		Access: access.NewStore(b.Pool, tb.clock.Now), Now: tb.clock.Now,
+		Config: Config{ClinicName: "Harbour Clinic", RedisPrefix: prefix}}
 	for _, f := range tune {
 		f(&tb.deps.Config)
 	}
