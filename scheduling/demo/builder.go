@@ -1,11 +1,40 @@
 package demo
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"clinic/scheduling"
 )
+
+// builder creates the demo through the service, stops at the first error, and remembers what the
+// week's bookings need: each branch's zone and hours, each doctor's attendance, the examinations'
+// durations, and every patient's booked time.
+type builder struct {
+	ctx context.Context
+	svc *scheduling.Service
+	now time.Time
+	sum Summary
+	err error
+
+	zones      map[scheduling.ID]*time.Location
+	hours      map[scheduling.ID][]scheduling.WeeklyHours
+	attendance map[[2]scheduling.ID][]scheduling.WeeklyHours // by doctor, branch
+	minutes    map[scheduling.ID]int
+	people     map[scheduling.ID][]scheduling.ID // patients by branch
+	booked     map[scheduling.ID][]span          // patient's booked time
+	visits     map[scheduling.ID]int
+}
+
+type span struct{ start, end time.Time }
+
+func newBuilder(ctx context.Context, svc *scheduling.Service, now time.Time) *builder {
+	return &builder{ctx: ctx, svc: svc, now: now, zones: map[scheduling.ID]*time.Location{},
+		hours: map[scheduling.ID][]scheduling.WeeklyHours{}, attendance: map[[2]scheduling.ID][]scheduling.WeeklyHours{},
+		minutes: map[scheduling.ID]int{}, people: map[scheduling.ID][]scheduling.ID{},
+		booked: map[scheduling.ID][]span{}, visits: map[scheduling.ID]int{}}
+}
 
 func (b *builder) branch(in scheduling.BranchInput) scheduling.ID {
 	if b.err != nil {
@@ -16,6 +45,8 @@ func (b *builder) branch(in scheduling.BranchInput) scheduling.ID {
 		b.err = fmt.Errorf("branch %s: %w", in.Name, err)
 		return 0
 	}
+	b.zones[br.ID], _ = scheduling.LoadLocation(br.Timezone)
+	b.hours[br.ID] = in.Hours
 	b.sum.Branches++
 	return br.ID
 }
@@ -56,21 +87,37 @@ func (b *builder) attend(doctor, branch scheduling.ID, weekly []scheduling.Weekl
 	}
 	if _, err := b.svc.SetAttendance(b.ctx, a); err != nil {
 		b.err = fmt.Errorf("attendance of doctor %d: %w", doctor, err)
+		return
 	}
+	b.attendance[[2]scheduling.ID{doctor, branch}] = weekly
 }
 
-func (b *builder) exam(code, name string, price int64, minutes int, taxable bool, branches, doctors []scheduling.ID,
-	windows []scheduling.WeeklyHours, room bool, rooms ...scheduling.ID) scheduling.ID {
+// exam is an examination of the demo catalog.
+type exam struct {
+	code, name string
+	price      int64
+	prices     []scheduling.PriceInput
+	minutes    int
+	taxable    bool
+	branches   []scheduling.ID
+	doctors    []scheduling.ID
+	windows    []scheduling.WeeklyHours
+	needsRoom  bool
+	rooms      []scheduling.ID
+}
+
+func (b *builder) exam(x exam) scheduling.ID {
 	if b.err != nil {
 		return 0
 	}
-	e, err := b.svc.CreateExamination(b.ctx, scheduling.ExaminationInput{Code: code, Name: name, Price: &price,
-		DurationMinutes: &minutes, Taxable: &taxable, NeedsRoom: room, BranchIDs: branches, DoctorIDs: doctors,
-		RoomIDs: rooms, Windows: windows})
+	e, err := b.svc.CreateExamination(b.ctx, scheduling.ExaminationInput{Code: x.code, Name: x.name, Price: &x.price,
+		Prices: x.prices, DurationMinutes: &x.minutes, Taxable: &x.taxable, NeedsRoom: x.needsRoom, BranchIDs: x.branches,
+		DoctorIDs: x.doctors, RoomIDs: x.rooms, Windows: x.windows})
 	if err != nil {
-		b.err = fmt.Errorf("examination %s: %w", code, err)
+		b.err = fmt.Errorf("examination %s: %w", x.code, err)
 		return 0
 	}
+	b.minutes[e.ID] = x.minutes
 	b.sum.Examinations++
 	return e.ID
 }
@@ -84,38 +131,22 @@ func (b *builder) block(in scheduling.BlockInput) {
 	}
 }
 
-func (b *builder) patients() []scheduling.ID {
-	people := []struct{ name, phone string }{
-		{"Maria Silva", "+351 912 345 671"}, {"João Santos", "+351 912 345 672"}, {"Inês Oliveira", "+351 936 111 223"},
-		{"Pedro Almeida", "+351 962 444 001"}, {"Sofia Rodrigues", "+351 913 220 118"}, {"Tiago Martins", "+351 927 650 432"},
-		{"Emily Johnson", "+1 212 555 0142"}, {"Michael Brown", "+1 646 555 0187"}, {"Olivia Garcia", "+1 917 555 0123"},
-		{"James Miller", "+1 718 555 0166"}, {"Ava Davis", "+1 347 555 0190"}, {"Noah Wilson", "+1 212 555 0175"},
-	}
-	var ids []scheduling.ID
+type person struct{ name, phone string }
+
+// patients adds the people who visit a branch.
+func (b *builder) patients(branch scheduling.ID, people []person) {
 	for _, p := range people {
 		if b.err != nil {
-			return nil
+			return
 		}
 		pt, err := b.svc.CreatePatient(b.ctx, scheduling.PatientInput{Name: p.name, Phone: p.phone})
 		if err != nil {
 			b.err = fmt.Errorf("patient %s: %w", p.name, err)
-			return nil
+			return
 		}
 		b.sum.Patients++
-		ids = append(ids, pt.ID)
+		b.people[branch] = append(b.people[branch], pt.ID)
 	}
-	return ids
-}
-
-func (b *builder) book(in scheduling.BookingInput) {
-	if b.err != nil {
-		return
-	}
-	if _, err := b.svc.Book(b.ctx, "seed", in); err != nil {
-		b.err = fmt.Errorf("booking at %s: %w", in.Start.Format(time.RFC3339), err)
-		return
-	}
-	b.sum.Sessions++
 }
 
 // week repeats one interval on the ISO weekdays from..to.
