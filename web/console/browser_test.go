@@ -3,6 +3,7 @@ package console_test
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -23,8 +24,8 @@ import (
 // demoNow is a Monday morning in Lisbon (and before opening in New York), with the day under way.
 var demoNow = time.Date(2027, 1, 4, 10, 40, 0, 0, time.UTC)
 
-// demoServer serves the whole HTTP layer, console included, on the demo clinic, with a receptionist.
-func demoServer(t *testing.T) (url, email, password string) {
+// demoHandler is the whole HTTP layer, console included, on the demo clinic, with a receptionist.
+func demoHandler(t testing.TB) (h http.Handler, email, password string) {
 	t.Helper()
 	ctx := context.Background()
 	pool := dbtest.NewPool(t)
@@ -41,8 +42,15 @@ func demoServer(t *testing.T) (url, email, password string) {
 	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Now: now,
 		Config: console.Config{ClinicName: "Harbour Clinic", RedisPrefix: prefix}})
 	require.NoError(t, err)
-	srv := httptest.NewServer(web.NewHandler(web.Deps{Logger: logger, Pool: pool, Redis: rdb, Scheduling: sched,
-		Access: acc, Console: con}))
+	return web.NewHandler(web.Deps{Logger: logger, Pool: pool, Redis: rdb, Scheduling: sched, Access: acc, Console: con}),
+		email, password
+}
+
+// demoServer serves demoHandler and returns its URL.
+func demoServer(t *testing.T) (url, email, password string) {
+	t.Helper()
+	h, email, password := demoHandler(t)
+	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL, email, password
 }
