@@ -137,7 +137,7 @@ func (s *Service) CreateExamination(ctx context.Context, in ExaminationInput) (*
 }
 
 // linkIDs inserts the (examination, other) pairs in one statement, however many there are; an
-// unknown other id (not in the owner table) is a not-found error naming the first one.
+// unknown other id (not in the owner table) is a not-found error naming the lowest one.
 func linkIDs(ctx context.Context, tx pgx.Tx, table, col, what, owner string, examID ID, ids []ID) error {
 	if len(ids) == 0 {
 		return nil
