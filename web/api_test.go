@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,8 +41,14 @@ func serveBundle(t testing.TB, b *schedtest.Bundle, rdb *redis.Client) *testBund
 	h := NewHandler(Deps{Logger: slog.New(slog.DiscardHandler), Pool: b.Pool, Redis: rdb, Scheduling: b.Svc, Access: acc})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
+	// Every request a test sends and every answer it gets is checked against openapi.json; benchmarks
+	// measure the server alone.
+	var transport http.RoundTripper = &http.Transport{MaxIdleConnsPerHost: 256}
+	if _, bench := t.(*testing.B); !bench {
+		transport = &specTransport{next: transport, t: t}
+	}
 	tb := &testBundle{Bundle: b, url: srv.URL, clinic: schedtest.NewClinic(t, b.Svc), tokens: map[access.Role]string{},
-		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}}}
+		client: &http.Client{Transport: transport}}
 	for _, r := range []access.Role{access.Owner, access.Manager, access.Doctor, access.Receptionist} {
 		doctor := tb.clinic.Doctor.ID // the doctor's token acts for the clinic's doctor
 		if r != access.Doctor {
@@ -54,9 +61,17 @@ func serveBundle(t testing.TB, b *schedtest.Bundle, rdb *redis.Client) *testBund
 	return tb
 }
 
+// callOption changes how call sends or checks one request.
+type callOption func(req *http.Request, chk *specCheck)
+
+// malformed marks a request that a test sends broken on purpose (bad JSON, wrong types, ids that are no
+// ids): it is not checked against openapi.json, but its answer still is.
+func malformed(_ *http.Request, chk *specCheck) { chk.malformed = true }
+
 // call sends body (a string is sent as is, anything else as JSON) with the role's token and decodes the
-// answer.
-func (tb *testBundle) call(t *testing.T, role access.Role, method, path string, body any) (int, map[string]any) {
+// answer (nil for a text answer, such as the Markdown guide). The request and the answer must match
+// openapi.json, or the test fails.
+func (tb *testBundle) call(t *testing.T, role access.Role, method, path string, body any, opts ...callOption) (int, map[string]any) {
 	t.Helper()
 	var rd io.Reader
 	switch v := body.(type) {
@@ -74,13 +89,21 @@ func (tb *testBundle) call(t *testing.T, role access.Role, method, path string, 
 		req.Header.Set("Authorization", "Bearer "+tb.tokens[role])
 	}
 	req.Header.Set("Content-Type", "application/json")
+	chk := &specCheck{}
+	req = req.WithContext(withSpecCheck(req.Context(), chk))
+	for _, opt := range opts {
+		opt(req, chk)
+	}
 	resp, err := tb.client.Do(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
+	if len(chk.problems) > 0 {
+		require.Failf(t, "does not match openapi.json", "%s %s → %d:\n%s", method, path, resp.StatusCode, strings.Join(chk.problems, "\n"))
+	}
 	var out map[string]any
-	if len(raw) > 0 {
+	if len(raw) > 0 && !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/") {
 		require.NoErrorf(t, json.Unmarshal(raw, &out), "answer is not JSON: %s", raw)
 	}
 	return resp.StatusCode, out

@@ -149,7 +149,7 @@ func TestBadInputIsRefusedAndWritesNothing(t *testing.T) {
 	before := tb.rowCounts(t)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			status, body := tb.call(t, access.Owner, tc.method, tc.path, tc.body)
+			status, body := tb.call(t, access.Owner, tc.method, tc.path, tc.body, malformed)
 			require.Equal(t, tc.status, status, "%v", body)
 			require.Equal(t, tc.code, errCode(body), "%v", body)
 			msg, _ := body["error"].(map[string]any)["message"].(string)

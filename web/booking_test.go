@@ -144,6 +144,7 @@ func TestIdempotentBooking(t *testing.T) {
 		require.NoError(t, err)
 		req.Header.Set("Authorization", "Bearer "+tb.tokens[access.Receptionist])
 		req.Header.Set("Idempotency-Key", key)
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := tb.client.Do(req)
 		require.NoError(t, err)
 		defer resp.Body.Close()

@@ -55,7 +55,7 @@ func TestNoInputMakesA500(t *testing.T) {
 			if r.Method != http.MethodGet {
 				b = body()
 			}
-			status, resp := tb.call(t, access.Owner, r.Method, path+"?"+q.Encode(), b)
+			status, resp := tb.call(t, access.Owner, r.Method, path+"?"+q.Encode(), b, malformed)
 			seen[status]++
 			require.Less(t, status, 500, "%s %s?%s %v → %v", r.Method, path, q.Encode(), b, resp)
 		}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"clinic/docs"
 )
 
 //go:embed openapi.json
@@ -13,4 +15,10 @@ var openAPI []byte
 func serveOpenAPI(c *gin.Context) {
 	c.Header("Cache-Control", "public, max-age=300")
 	c.Data(http.StatusOK, "application/json", openAPI)
+}
+
+// serveDocs answers the API guide, docs/api.md, as Markdown.
+func serveDocs(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=300")
+	c.Data(http.StatusOK, "text/markdown; charset=utf-8", docs.API)
 }

@@ -71,8 +71,8 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 }
 
-// TestOpenAPIOperations checks that each operation is complete: a summary, answers, and a declared
-// parameter for every template variable of its path.
+// TestOpenAPIOperations checks that each operation is complete: a summary, answers, a declared
+// parameter for every template variable of its path, and who may call it.
 func TestOpenAPIOperations(t *testing.T) {
 	t.Parallel()
 	doc := loadOpenAPI(t)
@@ -105,6 +105,18 @@ func TestOpenAPIOperations(t *testing.T) {
 			for _, m := range template.FindAllStringSubmatch(p, -1) {
 				require.True(t, declared[m[1]], "%s: path parameter {%s} is not declared", name, m[1])
 			}
+
+			// Any operation may meet a dropped database connection or the time limit; one that needs
+			// a token may be refused it, or refused for its role.
+			require.Contains(t, responses, "503", "%s: declare 503 (`$ref: #/components/responses/Unavailable`)", name)
+			if security, ok := op["security"].([]any); ok && len(security) == 0 {
+				require.NotContains(t, op, "x-roles", "%s is public, so it names no roles", name)
+				continue
+			}
+			roles, ok := op["x-roles"].([]any)
+			require.True(t, ok && len(roles) > 0, "%s needs an x-roles list, or `security: []` if it is public", name)
+			require.Contains(t, responses, "401", "%s needs a token, so it may answer 401", name)
+			require.Contains(t, responses, "403", "%s names its roles, so it may answer 403", name)
 		}
 	}
 }

@@ -26,6 +26,7 @@ func (s *Server) routes() *gin.Engine {
 
 	r.GET("/healthz", s.health)
 	r.GET("/api/v1/openapi.json", serveOpenAPI)
+	r.GET("/api/v1/docs", serveDocs)
 	if s.console != nil {
 		s.console.Mount(r)
 	}
