@@ -19,7 +19,7 @@ type Block struct {
 	Start    time.Time `json:"start"`
 	End      time.Time `json:"end"`
 	Reason   string    `json:"reason"`
-	// Colliding lists the non-cancelled sessions the block overlaps, so staff can move or cancel them.
+	// Colliding lists the live sessions (neither cancelled nor no-show) the block overlaps, so staff can move or cancel them.
 	Colliding []ID `json:"colliding_sessions"`
 }
 
@@ -78,7 +78,7 @@ func (s *Service) CreateBlock(ctx context.Context, in BlockInput) (*Block, error
 		return nil, fmt.Errorf("insert block: %w", err)
 	}
 	rows, err := s.db.Query(ctx, `SELECT id FROM sessions
-		WHERE status <> 'cancelled' AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
+		WHERE status NOT IN ('cancelled', 'no_show') AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
 		AND CASE WHEN $4::bigint IS NOT NULL THEN doctor_id = $4
 			ELSE branch_id = $1 AND ($5::bigint IS NULL OR room_id = $5) END
 		ORDER BY starts_at, id`, b.BranchID, b.Start, b.End, b.DoctorID, b.RoomID)

@@ -168,7 +168,7 @@ func (s *Service) ListBlocks(ctx context.Context, branchID ID, from, to Date) ([
 			SELECT doctor_id FROM doctor_hours WHERE branch_id = $1
 			UNION SELECT doctor_id FROM doctor_exceptions WHERE branch_id = $1 AND start_minute IS NOT NULL
 				AND day BETWEEN $4 AND $5
-			UNION SELECT doctor_id FROM sessions WHERE branch_id = $1 AND status <> 'cancelled'
+			UNION SELECT doctor_id FROM sessions WHERE branch_id = $1 AND status NOT IN ('cancelled', 'no_show')
 				AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)))
 		ORDER BY starts_at, id`,
 		branchID, midnight(from, loc), midnight(addDays(to, 1), loc), dateString(from), dateString(to))
