@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -86,7 +87,7 @@ func (con *Console) requireSession(c *gin.Context) {
 	}
 	target := Prefix + "/signin"
 	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead {
-		target += "?next=" + queryEscape(c.Request.URL.RequestURI())
+		target += "?next=" + url.QueryEscape(c.Request.URL.RequestURI())
 	}
 	c.Redirect(http.StatusSeeOther, target)
 	c.Abort()

@@ -145,9 +145,6 @@ func (con *Console) fail(c *gin.Context, err error) {
 	}
 }
 
-// queryEscape escapes a value for a query string.
-func queryEscape(s string) string { return url.QueryEscape(s) }
-
 const flashCookie = "clinic_flash"
 
 // Flash kinds: how a message is coloured.

@@ -35,11 +35,6 @@ type account struct {
 	CSRF string
 }
 
-// Principal is the account as the rest of the server names callers (audit trails).
-func (a account) Principal() access.Principal {
-	return access.Principal{Kind: "user", ID: a.UserID, Name: a.Email, Role: a.Role, DoctorID: a.DoctorID}
-}
-
 // newToken is a random 256-bit session token, as the cookie carries it.
 func newToken() string {
 	b := make([]byte, 32)
