@@ -79,8 +79,9 @@ func TestAccessLogNamesTheActorAndTheMilliseconds(t *testing.T) {
 	resp.Body.Close()
 	require.Equal(t, http.StatusUnauthorized, resp.StatusCode)
 
-	// A body that arrives 80 ms late keeps the request in the server at least that long.
-	const delay = 80 * time.Millisecond
+	// A body that arrives 200 ms late keeps the request in the server for about that long (less the time
+	// the request takes to reach the handler on a busy machine).
+	const delay = 200 * time.Millisecond
 	body, w := io.Pipe()
 	go func() {
 		w.Write([]byte("{"))
@@ -115,7 +116,7 @@ func TestAccessLogNamesTheActorAndTheMilliseconds(t *testing.T) {
 		require.Greater(t, ms, 0.0)
 	}
 	ms := slow["took_ms"].(float64)
-	require.GreaterOrEqual(t, ms, float64(delay)/float64(time.Millisecond), "took_ms counts milliseconds")
-	require.LessOrEqual(t, ms, float64(wall)/float64(time.Millisecond), "and no more than the client waited")
+	require.GreaterOrEqual(t, ms, float64(delay/2)/float64(time.Millisecond), "took_ms counts milliseconds, not seconds")
+	require.LessOrEqual(t, ms, float64(wall)/float64(time.Millisecond), "nor microseconds: no more than the client waited")
 	require.False(t, strings.Contains(logs.String(), token[4:]), "tokens stay out of the logs")
 }
