@@ -3,8 +3,10 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -147,4 +149,17 @@ func TestCommandsEndToEnd(t *testing.T) {
 	}
 	require.True(t, sawRequest, "the request is logged with its id")
 	require.True(t, sawStopped, "shutdown is logged")
+}
+
+func TestRedisMessagesGoToTheStructuredLog(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	l := redisLogger{slog.New(slog.NewJSONHandler(&buf, nil))}
+	l.Printf(context.Background(), "redis: connection pool: failed to dial after %d attempts: %v\n", 5, "connection refused")
+
+	var entry map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &entry), "one JSON line: %s", buf.String())
+	require.Equal(t, "WARN", entry["level"])
+	require.Equal(t, "redis", entry["component"])
+	require.Equal(t, "connection pool: failed to dial after 5 attempts: connection refused", entry["msg"])
 }

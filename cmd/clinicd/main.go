@@ -19,6 +19,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // branch time zones must resolve on machines without a zoneinfo database
 
@@ -103,4 +104,14 @@ func newLogger(level string) *slog.Logger {
 		l = slog.LevelInfo
 	}
 	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+// redisLogger sends go-redis's own messages (reconnects, pool trouble, recovered panics) to the
+// server's structured log instead of the standard logger's plain lines on stderr.
+type redisLogger struct{ log *slog.Logger }
+
+// Printf logs one go-redis message as a warning: the library only speaks when something went wrong.
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	msg := strings.TrimSpace(fmt.Sprintf(format, v...))
+	l.log.WarnContext(ctx, strings.TrimPrefix(msg, "redis: "), slog.String("component", "redis"))
 }
