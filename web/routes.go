@@ -69,5 +69,6 @@ func (s *Server) routes() *gin.Engine {
 	read.POST("/sessions/:id/complete", s.completeSession)
 	front.POST("/sessions/:id/cancel", s.cancelSession)
 	api.DELETE("/sessions/:id", allow(access.Owner), s.deleteSession)
+	s.recordRoutes(api)
 	return r
 }

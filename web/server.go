@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"clinic/scheduling"
+	"clinic/scheduling/record"
 	"clinic/web/access"
 	"clinic/web/console"
 )
@@ -26,6 +27,9 @@ type Deps struct {
 	Access     *access.Store
 	// Console is the staff console, served under /console; nil serves none.
 	Console *console.Console
+	// Records keeps clinical records and their templates; nil means a store on Pool with the
+	// scheduling service's clock.
+	Records *record.Store
 }
 
 // Server holds the services the handlers call.
@@ -36,12 +40,16 @@ type Server struct {
 	sched *scheduling.Service
 	acc   *access.Store
 	console *console.Console
+	records *record.Store
 }
 
 // NewHandler builds the HTTP handler with every route.
 func NewHandler(d Deps) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{log: d.Logger, pool: d.Pool, redis: d.Redis, sched: d.Scheduling, acc: d.Access, console: d.Console}
+	if s.records = d.Records; s.records == nil {
+		s.records = record.NewStore(d.Pool, d.Scheduling.Now)
+	}
 	return s.routes()
 }
 

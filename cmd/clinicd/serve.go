@@ -16,6 +16,7 @@ import (
 
 	"clinic/migrations"
 	"clinic/scheduling"
+	"clinic/scheduling/record"
 	"clinic/web"
 	"clinic/web/access"
 	"clinic/web/console"
@@ -72,7 +73,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	rdb := redis.NewClient(ropts)
 	defer rdb.Close()
 
-	sched := scheduling.NewService(pool, logger, time.Now, scheduling.Config{PhoneRegion: cfg.PhoneRegion})
+	sched := scheduling.NewService(pool, logger, time.Now, scheduling.Config{PhoneRegion: cfg.PhoneRegion,
+		Listeners: []scheduling.Listener{record.KeepRecords}})
 	acc := access.NewStore(pool, time.Now)
 	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Now: time.Now,
 		Config: console.Config{ClinicName: cfg.ClinicName, TrustProxy: cfg.TrustProxy}})
@@ -86,6 +88,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		Scheduling: sched,
 		Access:     acc,
 		Console:    con,
+		Records:    record.NewStore(pool, time.Now),
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,
