@@ -59,7 +59,7 @@ func NewURL(t testing.TB) string {
 		t.Fatalf("dbtest: connect to %s: %v", AdminURL(), err)
 	}
 	defer admin.Close(ctx)
-	name := "clinic_t_" + randomHex(8)
+	name := testDatabaseName()
 	if _, err := admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, templateName)); err != nil {
 		t.Fatalf("dbtest: create database: %v", err)
 	}
@@ -70,7 +70,7 @@ func NewURL(t testing.TB) string {
 // NewEmptyURL creates an empty database (no migrations) for t, drops it when t ends, and returns its URL.
 func NewEmptyURL(t testing.TB) string {
 	t.Helper()
-	name := "clinic_t_" + randomHex(8)
+	name := testDatabaseName()
 	ctx := context.Background()
 	admin, err := pgx.Connect(ctx, AdminURL())
 	if err != nil {
@@ -217,6 +217,12 @@ func withDatabase(dsn, name string) string {
 	}
 	u.Path = "/" + name
 	return u.String()
+}
+
+// testDatabaseName names a test's database clinic_t_<unix seconds>_<random>: scripts/test drops only
+// leftovers older than a few hours, so a concurrent run on the same server keeps its databases.
+func testDatabaseName() string {
+	return fmt.Sprintf("clinic_t_%d_%s", time.Now().Unix(), randomHex(6))
 }
 
 func randomHex(n int) string {
