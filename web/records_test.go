@@ -191,7 +191,11 @@ func TestRecordTemplatesAPI(t *testing.T) {
 	tb := setup(t)
 	status, list := tb.call(t, access.Receptionist, http.MethodGet, "/api/v1/record-templates", nil)
 	require.Equal(t, http.StatusOK, status)
-	require.Equal(t, []string{"Dentistry", "Dermatology", "General practice", "Ophthalmology"}, itemNames(list))
+	var names []string
+	for _, it := range list["items"].([]any) {
+		names = append(names, it.(map[string]any)["name"].(string))
+	}
+	require.Equal(t, []string{"Dentistry", "Dermatology", "General practice", "Ophthalmology"}, names)
 
 	tmpl := map[string]any{"name": "Cardiology", "specialty": "Cardiology", "fields": []any{
 		map[string]any{"key": "qtc_ms", "label": "QTc", "type": "number", "unit": "ms", "min": 300, "max": 700},
