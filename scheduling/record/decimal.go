@@ -59,9 +59,12 @@ func (d Decimal) IsZero() bool { return d.s == "" }
 // String writes the number as it is answered.
 func (d Decimal) String() string { return d.s }
 
-// Rat is the number's exact value.
+// Rat is the number's exact value; zero when d holds no number.
 func (d Decimal) Rat() *big.Rat {
-	r, _ := new(big.Rat).SetString(d.s)
+	r, ok := new(big.Rat).SetString(d.s)
+	if !ok {
+		return new(big.Rat)
+	}
 	return r
 }
 

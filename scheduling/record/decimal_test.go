@@ -48,6 +48,7 @@ func TestDecimalCompareAndScale(t *testing.T) {
 	require.False(t, b.IsInt())
 	var empty Decimal
 	require.True(t, empty.IsZero())
+	require.Equal(t, 0, empty.Rat().Sign(), "no number reads as zero, never as nil")
 	out, _ := json.Marshal(empty)
 	require.Equal(t, "null", string(out))
 }
