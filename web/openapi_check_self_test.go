@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -111,4 +113,37 @@ func TestSpecCheckOfRawRequests(t *testing.T) {
 	require.Len(t, rec.failed, 1)
 	require.Contains(t, rec.failed[0], "GET /api/v1/doctors → 200")
 	require.Contains(t, rec.failed[0], "$.items")
+}
+
+// TestSpecCheckOfEventStreams: an event stream reaches the caller as it is written, not once it ends,
+// and its status is still checked against the spec.
+func TestSpecCheckOfEventStreams(t *testing.T) {
+	t.Parallel()
+	for status, want := range map[int]string{http.StatusOK: "", http.StatusTeapot: "418"} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/event-stream")
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, "event: session\ndata: {}\n\n")
+			w.(http.Flusher).Flush()
+			<-r.Context().Done() // a stream ends when the client leaves
+		}))
+		chk := &specCheck{}
+		// Were the transport to wait for the end of the stream, Do would give up here.
+		ctx, cancel := context.WithTimeout(withSpecCheck(context.Background(), chk), 10*time.Second)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/v1/events?branch_id=1", nil)
+		require.NoError(t, err)
+		resp, err := (&http.Client{Transport: &specTransport{next: http.DefaultTransport, t: t}}).Do(req)
+		require.NoError(t, err)
+		line, err := bufio.NewReader(resp.Body).ReadString('\n')
+		require.NoError(t, err)
+		require.Equal(t, "event: session\n", line, "the first event arrives while the stream is open")
+		if want == "" {
+			require.Empty(t, chk.problems)
+		} else {
+			require.Contains(t, strings.Join(chk.problems, "\n"), want)
+		}
+		cancel()
+		resp.Body.Close()
+		srv.Close()
+	}
 }
