@@ -27,6 +27,8 @@ type testBundle struct {
 	clinic *schedtest.Clinic
 	tokens map[access.Role]string
 	client *http.Client
+	// acc is the server's token store, which remembers checked tokens as in production.
+	acc *access.Store
 }
 
 func setup(t *testing.T) *testBundle {
@@ -38,7 +40,8 @@ func setup(t *testing.T) *testBundle {
 
 func serveBundle(t testing.TB, b *schedtest.Bundle, rdb *redis.Client) *testBundle {
 	acc := access.NewStore(b.Pool, func() time.Time { return *b.Clock })
-	h := NewHandler(Deps{Logger: slog.New(slog.DiscardHandler), Pool: b.Pool, Redis: rdb, Scheduling: b.Svc, Access: acc})
+	h := NewHandler(Deps{Logger: slog.New(slog.DiscardHandler), Pool: b.Pool, Redis: rdb, Scheduling: b.Svc, Access: acc,
+		Feed: startFeed(t, b.Pool)})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	// Every request a test sends and every answer it gets is checked against openapi.json; benchmarks
@@ -49,6 +52,7 @@ func serveBundle(t testing.TB, b *schedtest.Bundle, rdb *redis.Client) *testBund
 	}
 	tb := &testBundle{Bundle: b, url: srv.URL, clinic: schedtest.NewClinic(t, b.Svc), tokens: map[access.Role]string{},
 		client: &http.Client{Transport: transport}}
+	tb.acc = acc
 	for _, r := range []access.Role{access.Owner, access.Manager, access.Doctor, access.Receptionist} {
 		doctor := tb.clinic.Doctor.ID // the doctor's token acts for the clinic's doctor
 		if r != access.Doctor {

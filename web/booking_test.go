@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -79,6 +80,7 @@ func TestSessionThroughItsDay(t *testing.T) {
 	require.Equal(t, http.StatusConflict, status)
 	require.Equal(t, "invalid_transition", errCode(body))
 
+	*tb.Clock = time.Date(2027, 1, 5, 8, 45, 0, 0, time.UTC) // moves happen on the session's day
 	for _, step := range []struct {
 		role   access.Role
 		action string
@@ -97,7 +99,7 @@ func TestSessionThroughItsDay(t *testing.T) {
 	history := body["history"].([]any)
 	require.Len(t, history, 4)
 	last := history[3].(map[string]any)
-	require.Equal(t, "complete", last["action"])
+	require.Equal(t, "completed", last["action"])
 	require.Equal(t, "open", last["from"])
 	require.Equal(t, "completed", last["to"])
 	require.Equal(t, fmt.Sprintf("token:%d doctor", 3), last["actor"])

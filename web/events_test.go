@@ -97,7 +97,7 @@ func TestEventStreamOutlivesTheRequestTimeout(t *testing.T) {
 func TestEventStreamRefusals(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
-	status, body := tb.call(t, access.Receptionist, http.MethodGet, "/api/v1/events", nil)
+	status, body := tb.call(t, access.Receptionist, http.MethodGet, "/api/v1/events", nil, malformed)
 	require.Equal(t, http.StatusUnprocessableEntity, status, "%v", body)
 	status, body = tb.call(t, access.Receptionist, http.MethodGet, "/api/v1/events?branch_id=9223372036854775807", nil)
 	require.Equal(t, http.StatusNotFound, status, "%v", body)

@@ -76,11 +76,14 @@ func (s *Server) recovery(c *gin.Context) {
 	c.Next()
 }
 
-// requestTimeout bounds the work of one request, so a stalled database cannot pile requests up.
-func requestTimeout(d time.Duration) gin.HandlerFunc {
+// deadline bounds the work of one request, so a stalled database cannot pile requests up: its
+// context ends after d, and its answer must be written soon after. Route groups choose their own
+// (a long-lived event stream has none).
+func deadline(d time.Duration) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), d)
 		defer cancel()
+		_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(d + 5*time.Second))
 		c.Request = c.Request.WithContext(ctx)
 		c.Next()
 	}

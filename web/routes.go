@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -18,20 +17,24 @@ var (
 func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
-	r.Use(requestIDs, s.accessLog, s.recovery, requestTimeout(15*time.Second), limitBody)
+	r.Use(requestIDs, s.accessLog, s.recovery, limitBody)
 	r.NoRoute(func(c *gin.Context) { abort(c, http.StatusNotFound, "not_found", "no such endpoint") })
 	r.NoMethod(func(c *gin.Context) {
 		abort(c, http.StatusMethodNotAllowed, "method_not_allowed", "this endpoint does not take "+c.Request.Method)
 	})
 
-	r.GET("/healthz", s.health)
-	r.GET("/api/v1/openapi.json", serveOpenAPI)
-	r.GET("/api/v1/docs", serveDocs)
+	bounded := r.Group("", deadline(s.timeout))
+	bounded.GET("/healthz", s.health)
+	bounded.GET("/api/v1/openapi.json", serveOpenAPI)
+	bounded.GET("/api/v1/docs", serveDocs)
 	if s.console != nil {
-		s.console.Mount(r)
+		s.console.Mount(bounded)
 	}
 
-	api := r.Group("/api/v1", s.authenticate)
+	// Long-lived streams: authenticated like the API, without its time limit.
+	r.GET("/api/v1/events", s.authenticate, allow(anyStaff...), s.events)
+
+	api := bounded.Group("/api/v1", s.authenticate)
 	read := api.Group("", allow(anyStaff...))
 	write := api.Group("", allow(managers...))
 	front := api.Group("", allow(desk...))
@@ -61,6 +64,8 @@ func (s *Server) routes() *gin.Engine {
 	read.POST("/patients", s.createPatient)
 	read.GET("/patients", s.findPatient)
 	read.GET("/patients/:id", s.getPatient)
+	read.PATCH("/patients/:id", s.updatePatient)
+	read.GET("/patients/:id/sessions", s.patientSessions)
 	front.POST("/sessions", s.bookSession)
 	read.GET("/sessions", s.listSessions)
 	read.GET("/sessions/:id", s.getSession)
@@ -68,6 +73,9 @@ func (s *Server) routes() *gin.Engine {
 	read.POST("/sessions/:id/open", s.openSession)
 	read.POST("/sessions/:id/complete", s.completeSession)
 	front.POST("/sessions/:id/cancel", s.cancelSession)
+	front.POST("/sessions/:id/no-show", s.noShow)
+	front.POST("/sessions/:id/reschedule", s.rescheduleSession)
+	read.PUT("/sessions/:id/examinations", s.setSessionExaminations)
 	api.DELETE("/sessions/:id", allow(access.Owner), s.deleteSession)
 	s.recordRoutes(api)
 	return r

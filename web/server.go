@@ -3,6 +3,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"clinic/scheduling"
+	"clinic/scheduling/changefeed"
 	"clinic/scheduling/record"
 	"clinic/web/access"
 	"clinic/web/console"
@@ -25,6 +27,12 @@ type Deps struct {
 	Redis      *redis.Client
 	Scheduling *scheduling.Service
 	Access     *access.Store
+	// Feed delivers committed session changes to live viewers; its Run must be running.
+	Feed *changefeed.Feed
+	// Done, when closed, ends the long-lived event streams (the server is shutting down).
+	Done <-chan struct{}
+	// RequestTimeout bounds each API request (default 15 s); event streams are not bounded.
+	RequestTimeout time.Duration
 	// Console is the staff console, served under /console; nil serves none.
 	Console *console.Console
 	// Records keeps clinical records and their templates; nil means a store on Pool with the
@@ -39,6 +47,10 @@ type Server struct {
 	redis *redis.Client
 	sched *scheduling.Service
 	acc   *access.Store
+	feed  *changefeed.Feed
+	done  <-chan struct{}
+	// timeout bounds each API request.
+	timeout time.Duration
 	console *console.Console
 	records *record.Store
 }
@@ -46,7 +58,8 @@ type Server struct {
 // NewHandler builds the HTTP handler with every route.
 func NewHandler(d Deps) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{log: d.Logger, pool: d.Pool, redis: d.Redis, sched: d.Scheduling, acc: d.Access, console: d.Console}
+	s := &Server{log: d.Logger, pool: d.Pool, redis: d.Redis, sched: d.Scheduling, acc: d.Access, feed: d.Feed, done: d.Done,
+		timeout: cmp.Or(d.RequestTimeout, 15*time.Second), console: d.Console}
 	if s.records = d.Records; s.records == nil {
 		s.records = record.NewStore(d.Pool, d.Scheduling.Now)
 	}

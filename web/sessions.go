@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 
@@ -37,38 +38,6 @@ func (s *Server) availability(c *gin.Context) {
 	c.JSON(http.StatusOK, gin.H{"slots": slots})
 }
 
-func (s *Server) createPatient(c *gin.Context) {
-	var in scheduling.PatientInput
-	if decode(c, &in) {
-		created(c, s, func() (any, error) { return s.sched.CreatePatient(c.Request.Context(), in) })
-	}
-}
-
-// findPatient looks a patient up by phone: GET /api/v1/patients?phone=…
-func (s *Server) findPatient(c *gin.Context) {
-	phone := c.Query("phone")
-	if phone == "" {
-		abort(c, http.StatusUnprocessableEntity, "missing_phone", "phone is required")
-		return
-	}
-	list(c, s, func() (any, error) {
-		p, err := s.sched.FindPatientByPhone(c.Request.Context(), phone)
-		if scheduling.IsCode(err, scheduling.CodeNotFound) {
-			return []scheduling.Patient{}, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		return []scheduling.Patient{*p}, nil
-	})
-}
-
-func (s *Server) getPatient(c *gin.Context) {
-	if id, ok := pathID(c, "patient"); ok {
-		ok200(c, s, func() (any, error) { return s.sched.GetPatient(c.Request.Context(), id) })
-	}
-}
-
 // bookSession books a session. With an Idempotency-Key header a retry answers the session the first
 // request made (marked Idempotent-Replayed: true) instead of booking twice.
 func (s *Server) bookSession(c *gin.Context) {
@@ -77,7 +46,7 @@ func (s *Server) bookSession(c *gin.Context) {
 		return
 	}
 	in.IdempotencyKey = c.GetHeader("Idempotency-Key")
-	sess, err := s.sched.Book(c.Request.Context(), actor(c), in)
+	sess, err := s.core(c).Book(c.Request.Context(), actor(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -85,7 +54,7 @@ func (s *Server) bookSession(c *gin.Context) {
 	if sess.Replayed {
 		c.Header("Idempotent-Replayed", "true")
 	}
-	c.JSON(http.StatusCreated, sess)
+	c.JSON(http.StatusCreated, sessionView(sess))
 }
 
 // listSessions answers GET /api/v1/sessions?branch_id=&from=&to=[&doctor_id=&status=] or ?patient_id=,
@@ -104,42 +73,102 @@ func (s *Server) listSessions(c *gin.Context) {
 	f.Status = c.Query("status")
 	if f.Limit, ok = queryLimit(c); ok {
 		f.Cursor = c.Query("cursor")
-		ok200(c, s, func() (any, error) { return s.sched.ListSessions(c.Request.Context(), f) })
+		s.pageOfSessions(c, func() (*scheduling.SessionPage, error) { return s.sched.ListSessions(c.Request.Context(), f) })
 	}
 }
 
 func (s *Server) getSession(c *gin.Context) {
-	if id, ok := pathID(c, "session"); ok {
-		ok200(c, s, func() (any, error) { return s.sched.GetSession(c.Request.Context(), id) })
-	}
+	s.onSession(c, func(ctx context.Context, id scheduling.ID) (*scheduling.Session, error) {
+		return s.sched.GetSession(ctx, id)
+	})
 }
 
 func (s *Server) checkIn(c *gin.Context) {
-	if id, ok := pathID(c, "session"); ok {
-		ok200(c, s, func() (any, error) { return s.sched.CheckIn(c.Request.Context(), actor(c), id) })
-	}
+	s.onSession(c, func(ctx context.Context, id scheduling.ID) (*scheduling.Session, error) {
+		return s.core(c).CheckIn(ctx, actor(c), id)
+	})
 }
 
 func (s *Server) openSession(c *gin.Context) {
-	if id, ok := pathID(c, "session"); ok {
-		ok200(c, s, func() (any, error) { return s.sched.Open(c.Request.Context(), actor(c), id) })
-	}
+	s.onSession(c, func(ctx context.Context, id scheduling.ID) (*scheduling.Session, error) {
+		return s.core(c).Open(ctx, actor(c), id)
+	})
 }
 
 func (s *Server) completeSession(c *gin.Context) {
-	if id, ok := pathID(c, "session"); ok {
-		ok200(c, s, func() (any, error) { return s.sched.Complete(c.Request.Context(), actor(c), id) })
-	}
+	s.onSession(c, func(ctx context.Context, id scheduling.ID) (*scheduling.Session, error) {
+		return s.core(c).Complete(ctx, actor(c), id)
+	})
+}
+
+func (s *Server) noShow(c *gin.Context) {
+	s.onSession(c, func(ctx context.Context, id scheduling.ID) (*scheduling.Session, error) {
+		return s.core(c).NoShow(ctx, actor(c), id)
+	})
 }
 
 func (s *Server) cancelSession(c *gin.Context) {
-	id, ok := pathID(c, "session")
 	var in struct {
 		Reason string `json:"reason"`
 	}
-	if ok && decode(c, &in) {
-		ok200(c, s, func() (any, error) { return s.sched.Cancel(c.Request.Context(), actor(c), id, in.Reason) })
+	s.withBody(c, &in, func(ctx context.Context, id scheduling.ID) (*scheduling.Session, error) {
+		return s.core(c).Cancel(ctx, actor(c), id, in.Reason)
+	})
+}
+
+func (s *Server) rescheduleSession(c *gin.Context) {
+	var in scheduling.RescheduleInput
+	s.withBody(c, &in, func(ctx context.Context, id scheduling.ID) (*scheduling.Session, error) {
+		return s.core(c).Reschedule(ctx, actor(c), id, in)
+	})
+}
+
+func (s *Server) setSessionExaminations(c *gin.Context) {
+	var in struct {
+		ExaminationIDs []scheduling.ID `json:"examination_ids"`
 	}
+	s.withBody(c, &in, func(ctx context.Context, id scheduling.ID) (*scheduling.Session, error) {
+		return s.core(c).SetExaminations(ctx, actor(c), id, in.ExaminationIDs)
+	})
+}
+
+// withBody decodes the body into in, then runs call on the session named in the path.
+func (s *Server) withBody(c *gin.Context, in any, call func(context.Context, scheduling.ID) (*scheduling.Session, error)) {
+	if _, ok := pathID(c, "session"); ok && decode(c, in) {
+		s.onSession(c, call)
+	}
+}
+
+// onSession runs call on the session named in the path and answers it with its invoice.
+func (s *Server) onSession(c *gin.Context, call func(context.Context, scheduling.ID) (*scheduling.Session, error)) {
+	id, ok := pathID(c, "session")
+	if !ok {
+		return
+	}
+	sess, err := call(c.Request.Context(), id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, sessionView(sess))
+}
+
+// sessionJSON is a session as the API answers it: the scheduling record composed with its invoice,
+// which billing owns (null until there is one).
+type sessionJSON struct {
+	*scheduling.Session
+	Invoice any `json:"invoice"`
+}
+
+func sessionView(sess *scheduling.Session) sessionJSON { return sessionJSON{Session: sess} }
+
+// core is the scheduling service as the caller may use it: a doctor's token or account acts only on
+// that doctor's sessions.
+func (s *Server) core(c *gin.Context) *scheduling.Service {
+	if d := principal(c).DoctorID; d != 0 {
+		return s.sched.AsDoctor(d)
+	}
+	return s.sched
 }
 
 func (s *Server) cancelReasons(c *gin.Context) {
@@ -157,6 +186,6 @@ func (s *Server) setCancelReasons(c *gin.Context) {
 
 func (s *Server) deleteSession(c *gin.Context) {
 	if id, ok := pathID(c, "session"); ok {
-		noContent(c, s, s.sched.Delete(c.Request.Context(), actor(c), id))
+		noContent(c, s, s.core(c).Delete(c.Request.Context(), actor(c), id))
 	}
 }

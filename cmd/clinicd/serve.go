@@ -16,13 +16,15 @@ import (
 
 	"clinic/migrations"
 	"clinic/scheduling"
+	"clinic/scheduling/changefeed"
 	"clinic/scheduling/record"
 	"clinic/web"
 	"clinic/web/access"
 	"clinic/web/console"
 )
 
-// connect opens the database pool. pgxpool reconnects by itself after a PostgreSQL restart.
+// connect opens the database pool. It reconnects by itself after a PostgreSQL restart, losing at most
+// the request that found the connections gone (migrations.HealAfterLoss).
 func connect(ctx context.Context, cfg Config) (*pgxpool.Pool, error) {
 	pc, err := pgxpool.ParseConfig(cfg.DatabaseURL)
 	if err != nil {
@@ -35,6 +37,7 @@ func connect(ctx context.Context, cfg Config) (*pgxpool.Pool, error) {
 	}
 	pc.MaxConnIdleTime = 5 * time.Minute
 	pc.HealthCheckPeriod = 15 * time.Second
+	migrations.HealAfterLoss(pc)
 	pool, err := pgxpool.NewWithConfig(ctx, pc)
 	if err != nil {
 		return nil, fmt.Errorf("database: %w", err)
@@ -73,6 +76,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	rdb := redis.NewClient(ropts)
 	defer rdb.Close()
 
+	feed := changefeed.New(pool, logger)
+	go feed.Run(ctx)
 	sched := scheduling.NewService(pool, logger, time.Now, scheduling.Config{PhoneRegion: cfg.PhoneRegion,
 		Listeners: []scheduling.Listener{record.KeepRecords}})
 	acc := access.NewStore(pool, time.Now)
@@ -87,6 +92,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		Redis:      rdb,
 		Scheduling: sched,
 		Access:     acc,
+		Feed:       feed,
+		Done:       ctx.Done(),
 		Console:    con,
 		Records:    record.NewStore(pool, time.Now),
 	})
@@ -95,9 +102,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		// Write deadlines are set per route group: API answers are bounded, event streams are not.
+		IdleTimeout: 2 * time.Minute,
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
