@@ -187,9 +187,9 @@ func (s *Service) insertSession(ctx context.Context, tx pgx.Tx, actor Actor, ses
 			SELECT s.id, x.pos, x.exam, x.st, x.en FROM s,
 				unnest($14::int[], $15::bigint[], $16::timestamptz[], $17::timestamptz[]) AS x(pos, exam, st, en)
 		)
-		SELECT id FROM s`,
+		SELECT id, (SELECT name FROM patients WHERE id = $1), (SELECT name FROM doctors WHERE id = $3) FROM s`,
 		sess.PatientID, sess.BranchID, sess.DoctorID, sess.RoomID, sess.Start, sess.End, sess.Status, sess.Channel,
-		sess.OpenedAt, sess.CompletedAt, key, request, now, pos, exams, starts, ends).Scan(&sess.ID)
+		sess.OpenedAt, sess.CompletedAt, key, request, now, pos, exams, starts, ends).Scan(&sess.ID, &sess.PatientName, &sess.DoctorName)
 	if err != nil {
 		return s.writeError(err, sess, "insert session")
 	}

@@ -163,6 +163,8 @@ func TestEveryChangePassesOnePoint(t *testing.T) {
 	*b.Clock = at(4, 9, 0).UTC()
 	s1 := schedtest.Must(b.Svc.Book(ctx, "desk", c.Booking(at(4, 9, 30))))(t)
 	require.True(t, s1.CreatedAt.Equal(*b.Clock), "created_at comes from the clock")
+	require.Equal(t, c.Patient.Name, s1.PatientName, "a booking answers with the names, as a read does")
+	require.Equal(t, c.Doctor.Name, s1.DoctorName)
 	*b.Clock = at(4, 9, 25).UTC()
 	s1 = schedtest.Must(b.Svc.CheckIn(ctx, "desk", s1.ID))(t)
 	require.True(t, s1.CheckedInAt.Equal(*b.Clock))
