@@ -99,8 +99,13 @@ func (s *Service) replan(ctx context.Context, actor Actor, id ID, action string,
 	if cur.Status == StatusOpen {
 		// With the doctor already: only the database's guards against overlap apply.
 		err = s.inTx(ctx, write)
-		if IsCode(err, codeRoomTaken) {
+		switch {
+		case IsCode(err, codeRoomTaken):
 			err = conflict(CodeSlotTaken, "the longer session would run into another booking of its room")
+		case IsCode(err, CodeSlotTaken):
+			err = conflict(CodeSlotTaken, "the longer session would run into the doctor's next booking")
+		case IsCode(err, CodePatientBusy):
+			err = s.patientBusy(ctx, &next, id)
 		}
 	} else {
 		err = s.place(ctx, branch, loc, exams, &next, p.room, id, now, write)

@@ -254,7 +254,8 @@ func TestChangeExaminations(t *testing.T) {
 	*b.Clock = c.At(4, 10, 0)
 	schedtest.Must(b.Svc.Open(ctx, "doctor", early.ID))(t)
 	_, err = b.Svc.SetExaminations(ctx, "doctor", early.ID, []scheduling.ID{c.Consultation.ID, c.ECG.ID})
-	requireCode(t, err, scheduling.KindConflict, scheduling.CodeSlotTaken)
+	e := requireCode(t, err, scheduling.KindConflict, scheduling.CodeSlotTaken)
+	require.Contains(t, e.Message, "next booking", "no alternatives are promised to a session already with the doctor")
 
 	grown := schedtest.Must(b.Svc.SetExaminations(ctx, "desk", s.ID, []scheduling.ID{c.ECG.ID, c.Consultation.ID}))(t)
 	require.Equal(t, c.At(4, 12, 20), grown.End)
