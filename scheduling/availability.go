@@ -3,14 +3,20 @@ package scheduling
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"time"
-
-	"clinic/scheduling/availability"
 )
 
 // MaxRangeDays is the longest date range one availability request may span.
 const MaxRangeDays = 93
+
+// An availability answer holds at most MaxSlotPage slots, DefaultSlotPage unless asked for fewer; a
+// cursor continues it. However long the range and short the rhythm, one request does bounded work.
+const (
+	DefaultSlotPage = 2000
+	MaxSlotPage     = 2000
+)
 
 // AvailabilityQuery asks for bookable slots at a branch for a session of the given examinations.
 type AvailabilityQuery struct {
@@ -19,6 +25,15 @@ type AvailabilityQuery struct {
 	ExaminationIDs []ID
 	From, To       Date // inclusive, local to the branch
 	Channel        string
+	// Cursor is the NextCursor of the previous page, given with the same query; empty for the first.
+	Cursor string
+	// Limit is the page size; 0 is DefaultSlotPage.
+	Limit int
+}
+
+// scope names the answer a cursor belongs to: everything in the query but the page.
+func (q AvailabilityQuery) scope() string {
+	return fmt.Sprintf("availability:%d:%d:%v:%v:%v:%s", q.BranchID, q.DoctorID, q.ExaminationIDs, q.From, q.To, q.Channel)
 }
 
 // Slot is a bookable start for one doctor (and room, when the session needs one).
@@ -29,8 +44,26 @@ type Slot struct {
 	RoomID   *ID       `json:"room_id,omitempty"`
 }
 
-// Availability computes the bookable slots in time order (DESIGN 3.1).
+// SlotPage is one page of bookable slots in time order (then by doctor); NextCursor is empty on the last.
+type SlotPage struct {
+	Slots      []Slot `json:"slots"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// Availability returns the slots of AvailabilityPage without its cursor: the first page, which is
+// every slot of any range short enough to fit one. The API answers page by page.
 func (s *Service) Availability(ctx context.Context, q AvailabilityQuery) ([]Slot, error) {
+	page, err := s.AvailabilityPage(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return page.Slots, nil
+}
+
+// AvailabilityPage computes a page of the bookable slots in time order (DESIGN 3.1). The slots are
+// made only as far as the page reaches, and a cached branch configuration makes the whole request one
+// round trip to the database.
+func (s *Service) AvailabilityPage(ctx context.Context, q AvailabilityQuery) (*SlotPage, error) {
 	if q.Channel == "" {
 		q.Channel = ChannelStaff
 	}
@@ -43,52 +76,52 @@ func (s *Service) Availability(ctx context.Context, q AvailabilityQuery) ([]Slot
 	if err := checkRange(q.From, q.To); err != nil {
 		return nil, err
 	}
-	branch, loc, exams, err := s.loadSetup(ctx, q.BranchID, q.ExaminationIDs)
+	limit, err := pageLimit(q.Limit, DefaultSlotPage, MaxSlotPage)
 	if err != nil {
 		return nil, err
 	}
-	doctors := qualifiedDoctors(exams)
-	if q.DoctorID != 0 {
-		if !slices.Contains(doctors, q.DoctorID) {
-			return nil, s.unqualified(ctx, q.DoctorID)
+	var after *slotKey
+	if q.Cursor != "" {
+		after = &slotKey{}
+		if err := decodeCursor(q.scope(), q.Cursor, &after.start, &after.doctor); err != nil {
+			return nil, err
 		}
-		doctors = []ID{q.DoctorID}
 	}
-	if len(doctors) == 0 {
-		return []Slot{}, nil
-	}
-	cal, err := s.loadCalendar(ctx, branch, loc, exams, doctors, nil, 0, q.From, q.To)
-	if err != nil {
-		return nil, err
+	cal, err := s.availabilityCalendar(ctx, q)
+	if err != nil || cal == nil {
+		return &SlotPage{Slots: []Slot{}}, err
 	}
 	notBefore, notAfter := cal.bounds(q.Channel, s.now())
-	return cal.slots(notBefore, notAfter), nil
+	page := &SlotPage{Slots: cal.page(notBefore, notAfter, after, limit+1)}
+	if len(page.Slots) > limit {
+		page.Slots = page.Slots[:limit]
+		last := page.Slots[limit-1]
+		page.NextCursor = encodeCursor(q.scope(), last.Start.UnixNano(), last.DoctorID)
+	}
+	return page, nil
 }
 
-// slots runs the engine for every doctor of the calendar and merges the results in time order.
-func (cal *calendar) slots(notBefore, notAfter time.Time) []Slot {
-	out := []Slot{}
-	for i := range cal.doctors {
-		d := &cal.doctors[i]
-		q := cal.query(d, d.busy(), cal.rooms)
-		q.NotBefore, q.NotAfter = notBefore, notAfter
-		for _, sl := range availability.Slots(q) {
-			out = append(out, cal.slot(d.id, sl))
-		}
+// availabilityCalendar loads the calendar of the query's doctors: from the cached setup in one round
+// trip when the catalog has not changed since it was read, otherwise from fresh data (and the fresh
+// setup is kept). It returns nil when no doctor performs every examination.
+func (s *Service) availabilityCalendar(ctx context.Context, q AvailabilityQuery) (*calendar, error) {
+	key := setupKey(q.BranchID, q.ExaminationIDs)
+	if cal, err := s.cachedCalendar(ctx, key, q.DoctorID, q.From, q.To); cal != nil || err != nil {
+		return cal, err
 	}
-	slices.SortStableFunc(out, func(a, b Slot) int {
-		return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.DoctorID, b.DoctorID))
-	})
-	return out
-}
-
-func (cal *calendar) slot(doctor ID, sl availability.Slot) Slot {
-	out := Slot{Start: sl.Start.In(cal.loc), End: sl.End.In(cal.loc), DoctorID: doctor}
-	if sl.RoomID != 0 {
-		room := ID(sl.RoomID)
-		out.RoomID = &room
+	st, err := s.loadVersionedSetup(ctx, q.BranchID, q.ExaminationIDs)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	s.setups().put(key, st)
+	doctors, ok := st.doctorsFor(q.DoctorID)
+	if !ok {
+		return nil, s.unqualified(ctx, q.DoctorID)
+	}
+	if len(doctors) == 0 {
+		return nil, nil
+	}
+	return s.loadCalendar(ctx, st.branch, st.loc, st.exams, doctors, nil, 0, q.From, q.To)
 }
 
 // unqualified explains why a doctor cannot take a session: unknown (404) or not performing it (422).

@@ -72,34 +72,50 @@ func (s *Service) loadSetup(ctx context.Context, branchID ID, examIDs []ID) (*Br
 	if err := checkExaminationIDs(examIDs); err != nil {
 		return nil, nil, nil, err
 	}
-	var branch Branch
-	var found []Examination
 	batch := &pgx.Batch{}
-	batch.Queue(branchSelect+` WHERE b.id = $1`, branchID).QueryRow(func(row pgx.Row) (err error) {
-		branch, err = scanBranch(row)
-		return noRows(err, "branch", branchID)
-	})
-	batch.Queue(examinationSelect+` WHERE e.id = ANY($1)`, examIDs).Query(func(rows pgx.Rows) (err error) {
-		found, err = pgx.CollectRows(rows, scanExamination)
-		return err
-	})
+	st := queueSetup(batch, branchID, examIDs)
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, nil, nil, err
 	}
-	loc, err := LoadLocation(branch.Timezone)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("branch %d: %w", branchID, err)
-	}
-	exams, err := inOrder(found, examIDs)
-	if err != nil {
+	if err := st.check(branchID, examIDs); err != nil {
 		return nil, nil, nil, err
+	}
+	return st.branch, st.loc, st.exams, nil
+}
+
+// queueSetup queues the reads of the branch and the examinations on batch; once it has run, check
+// completes the returned setup.
+func queueSetup(batch *pgx.Batch, branchID ID, examIDs []ID) *setup {
+	st := &setup{branch: &Branch{}}
+	batch.Queue(branchSelect+` WHERE b.id = $1`, branchID).QueryRow(func(row pgx.Row) (err error) {
+		*st.branch, err = scanBranch(row)
+		return noRows(err, "branch", branchID)
+	})
+	batch.Queue(examinationSelect+` WHERE e.id = ANY($1)`, examIDs).Query(func(rows pgx.Rows) (err error) {
+		st.exams, err = pgx.CollectRows(rows, scanExamination)
+		return err
+	})
+	return st
+}
+
+// check puts the loaded examinations in the order asked for, resolves the branch's zone and checks
+// that every examination is offered at the branch.
+func (st *setup) check(branchID ID, examIDs []ID) error {
+	loc, err := LoadLocation(st.branch.Timezone)
+	if err != nil {
+		return fmt.Errorf("branch %d: %w", branchID, err)
+	}
+	exams, err := inOrder(st.exams, examIDs)
+	if err != nil {
+		return err
 	}
 	for _, e := range exams {
 		if !slices.Contains(e.BranchIDs, branchID) {
-			return nil, nil, nil, rule("examination_not_offered", "examination %q is not offered at branch %q", e.Name, branch.Name)
+			return rule("examination_not_offered", "examination %q is not offered at branch %q", e.Name, st.branch.Name)
 		}
 	}
-	return &branch, loc, exams, nil
+	st.loc, st.exams = loc, exams
+	return nil
 }
 
 // qualifiedDoctors returns the doctors who perform every one of exams.
@@ -116,6 +132,16 @@ func qualifiedDoctors(exams []Examination) []ID {
 // (room non-nil) is the only room considered, and is held even when no examination needs one. The
 // session exclude (when non-zero) is left out, as when that session is being moved.
 func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, doctorIDs []ID, room *ID, exclude ID, from, to Date) (*calendar, error) {
+	batch := &pgx.Batch{}
+	cal := queueCalendar(batch, branch, loc, exams, doctorIDs, room, exclude, from, to)
+	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, fmt.Errorf("load calendar: %w", err)
+	}
+	return cal, nil
+}
+
+// queueCalendar queues loadCalendar's reads on batch; the calendar is complete once the batch has run.
+func queueCalendar(batch *pgx.Batch, branch *Branch, loc *time.Location, exams []Examination, doctorIDs []ID, room *ID, exclude ID, from, to Date) *calendar {
 	cal := &calendar{branch: branch, loc: loc, engineExams: engineExams(exams), from: from, to: to,
 		roomBlocks: map[int64][]availability.Interval{}}
 	// Sessions may run past midnight, so busy time is read a day either side.
@@ -128,7 +154,6 @@ func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Lo
 		cal.doctors[i] = doctorCalendar{id: id, exceptions: map[Date][]availability.Span{}}
 		byDoctor[id] = &cal.doctors[i]
 	}
-	batch := &pgx.Batch{}
 	batch.Queue(`SELECT doctor_id, weekday, start_minute, end_minute FROM doctor_hours
 		WHERE branch_id = $1 AND doctor_id = ANY($2)`, branch.ID, doctorIDs).Query(func(rows pgx.Rows) error {
 		var d ID
@@ -184,80 +209,9 @@ func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Lo
 		return err
 	})
 	if cal.needsRoom {
-		batch.Queue(`SELECT id FROM rooms WHERE branch_id = $1 AND ($2::bigint[] IS NULL OR id = ANY($2)) ORDER BY id`,
-			branch.ID, roomFilter).Query(func(rows pgx.Rows) error {
-			var id ID
-			_, err := pgx.ForEachRow(rows, []any{&id}, func() error {
-				cal.rooms = append(cal.rooms, availability.Room{ID: int64(id)})
-				return nil
-			})
-			return err
-		})
-		queueRoomBusy(batch, cal, branch.ID, exclude, lo, hi)
+		queueRooms(batch, cal, branch.ID, roomFilter, exclude, lo, hi)
 	}
-	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
-		return nil, fmt.Errorf("load calendar: %w", err)
-	}
-	return cal, nil
-}
-
-// suitableRooms tells whether the session holds a room, and which rooms may serve (nil: any of the
-// branch): those every room-needing examination allows, narrowed to the room asked for, if any.
-func suitableRooms(exams []Examination, asked *ID) (needed bool, filter []ID) {
-	for _, e := range exams {
-		if !e.NeedsRoom {
-			continue
-		}
-		needed = true
-		if len(e.RoomIDs) > 0 {
-			if filter == nil {
-				filter = slices.Clone(e.RoomIDs)
-			} else {
-				filter = slices.DeleteFunc(filter, func(id ID) bool { return !slices.Contains(e.RoomIDs, id) })
-			}
-		}
-	}
-	if asked != nil {
-		if filter == nil || slices.Contains(filter, *asked) {
-			filter = []ID{*asked}
-		} else {
-			filter = []ID{}
-		}
-		needed = true
-	}
-	return needed, filter
-}
-
-// queueRoomBusy reads the sessions and blocks of the calendar's rooms between lo and hi.
-func queueRoomBusy(batch *pgx.Batch, cal *calendar, branchID, exclude ID, lo, hi time.Time) {
-	batch.Queue(`
-		SELECT room_id, starts_at, ends_at, true FROM sessions
-		WHERE branch_id = $1 AND room_id IS NOT NULL AND status NOT IN ('cancelled', 'no_show') AND id <> $4
-			AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)
-		UNION ALL
-		SELECT room_id, starts_at, ends_at, false FROM blocks
-		WHERE branch_id = $1 AND room_id IS NOT NULL AND tstzrange(starts_at, ends_at) && tstzrange($2, $3)`,
-		branchID, lo, hi, exclude).Query(func(rows pgx.Rows) error {
-		index := make(map[int64]int, len(cal.rooms))
-		for i, r := range cal.rooms {
-			index[r.ID] = i
-		}
-		var id int64
-		var iv availability.Interval
-		var isSession bool
-		_, err := pgx.ForEachRow(rows, []any{&id, &iv.Start, &iv.End, &isSession}, func() error {
-			i, ok := index[id]
-			if !ok {
-				return nil
-			}
-			cal.rooms[i].Busy = append(cal.rooms[i].Busy, iv)
-			if !isSession {
-				cal.roomBlocks[id] = append(cal.roomBlocks[id], iv)
-			}
-			return nil
-		})
-		return err
-	})
+	return cal
 }
 
 // query builds the engine's query for one doctor of the calendar.

@@ -43,6 +43,8 @@ type Service struct {
 	cfg    Config
 	// doctor, when set, is the one doctor whose sessions this service may change (AsDoctor).
 	doctor ID
+	// cachedSetups keeps the branch configurations availability reads, between requests.
+	cachedSetups *setupCache
 }
 
 // NewService builds the service on db, with a clock so tests can fix "now".
@@ -51,7 +53,7 @@ func NewService(db DB, logger *slog.Logger, now func() time.Time, cfg Config) *S
 		now = time.Now
 	}
 	cfg.Listeners = slices.Clone(cfg.Listeners)
-	return &Service{db: db, logger: logger, now: now, cfg: cfg}
+	return &Service{db: db, logger: logger, now: now, cfg: cfg, cachedSetups: newSetupCache()}
 }
 
 // WithTx returns the service running inside the caller's transaction: its reads see the caller's

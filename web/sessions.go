@@ -30,12 +30,17 @@ func (s *Server) availability(c *gin.Context) {
 		return
 	}
 	q.Channel = c.Query("channel")
-	slots, err := s.sched.Availability(c.Request.Context(), q)
+	q.Cursor = c.Query("cursor")
+	if q.Limit, ok = queryLimit(c); !ok {
+		return
+	}
+	page, err := s.sched.AvailabilityPage(c.Request.Context(), q)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"slots": slots})
+	// Written by hand: a page holds up to thousands of slots (scheduling/slot_json.go).
+	c.Data(http.StatusOK, "application/json; charset=utf-8", page.AppendJSON(make([]byte, 0, 64+128*len(page.Slots))))
 }
 
 // bookSession books a session. With an Idempotency-Key header a retry answers the session the first
