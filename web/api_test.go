@@ -40,6 +40,7 @@ func setup(t *testing.T) *testBundle {
 
 func serveBundle(t testing.TB, b *schedtest.Bundle, rdb *redis.Client) *testBundle {
 	acc := access.NewStore(b.Pool, func() time.Time { return *b.Clock })
+	watchRevocations(t, acc, b.Pool)
 	h := NewHandler(Deps{Logger: slog.New(slog.DiscardHandler), Pool: b.Pool, Redis: rdb, Scheduling: b.Svc, Access: acc,
 		Feed: startFeed(t, b.Pool)})
 	srv := httptest.NewServer(h)

@@ -123,10 +123,15 @@ func run(ctx context.Context, o options) (int, error) {
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		return 1, fmt.Errorf("redis at %s does not answer: %w", ropts.Addr, err)
 	}
+	// Served as clinicd serve does: the token store remembers checked tokens while it watches revocations.
+	acc := access.NewStore(pool, time.Now)
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go acc.WatchRevocations(watchCtx, pool, logger)
 	handler := web.NewHandler(web.Deps{
 		Logger: logger, Pool: pool, Redis: rdb,
 		Scheduling: scheduling.NewService(pool, logger, time.Now, scheduling.Config{}),
-		Access:     access.NewStore(pool, time.Now),
+		Access:     acc,
 	})
 	baseURL, stopServer, err := serve(handler)
 	if err != nil {

@@ -81,6 +81,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	sched := scheduling.NewService(pool, logger, time.Now, scheduling.Config{PhoneRegion: cfg.PhoneRegion,
 		Listeners: []scheduling.Listener{record.KeepRecords}})
 	acc := access.NewStore(pool, time.Now)
+	go acc.WatchRevocations(ctx, pool, logger)
 	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Now: time.Now,
 		Config: console.Config{ClinicName: cfg.ClinicName, TrustProxy: cfg.TrustProxy}})
 	if err != nil {

@@ -71,6 +71,8 @@ type Querier interface {
 type Store struct {
 	db  Querier
 	now func() time.Time
+	// cache remembers checked tokens while WatchRevocations runs.
+	cache *tokenCache
 }
 
 // NewStore returns a store on db. now is the clock that stamps creation and revocation times (nil means
@@ -79,7 +81,7 @@ func NewStore(db Querier, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{db: db, now: now}
+	return &Store{db: db, now: now, cache: newTokenCache()}
 }
 
 // checkDoctor enforces that a doctor's token or account names its doctor and no other role names one.

@@ -65,12 +65,17 @@ func (s *Store) CreateToken(ctx context.Context, role Role, name string, doctor 
 	return token, nil
 }
 
-// Authenticate resolves a bearer token. The lookup is by hash, so timing reveals nothing of the secret.
+// Authenticate resolves a bearer token. The lookup is by hash, so timing reveals nothing of the secret;
+// while WatchRevocations runs, a token checked before is answered from memory.
 func (s *Store) Authenticate(ctx context.Context, token string) (Principal, error) {
 	if !strings.HasPrefix(token, tokenPrefix) || len(token) > 100 {
 		return Principal{}, ErrUnauthenticated
 	}
 	sum := sha256.Sum256([]byte(token))
+	if p, ok := s.cache.get(sum); ok {
+		return p, nil
+	}
+	generation := s.cache.begin()
 	p := Principal{Kind: "token"}
 	err := s.db.QueryRow(ctx, `SELECT id, name, role, coalesce(doctor_id, 0) FROM api_tokens
 		WHERE token_hash = $1 AND revoked_at IS NULL`, sum[:]).Scan(&p.ID, &p.Name, &p.Role, &p.DoctorID)
@@ -80,6 +85,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Principal, erro
 	if err != nil {
 		return Principal{}, fmt.Errorf("authenticate token: %w", err)
 	}
+	s.cache.put(generation, sum, p)
 	return p, nil
 }
 
@@ -109,6 +115,8 @@ func (s *Store) ListTokens(ctx context.Context) ([]Token, error) {
 func (s *Store) RevokeToken(ctx context.Context, id int64) (Token, error) {
 	t, err := scanToken(s.db.QueryRow(ctx, `UPDATE api_tokens SET revoked_at = coalesce(revoked_at, $2)
 		WHERE id = $1 RETURNING `+tokenColumns, id, s.now()))
+	// Other servers hear of it from the database; this one forgets at once.
+	s.cache.forget()
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Token{}, scheduling.NotFound("token", scheduling.ID(id))
 	}
