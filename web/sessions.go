@@ -39,7 +39,7 @@ func (s *Server) availability(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	// Written by hand: a page holds up to thousands of slots (scheduling/slot_json.go).
+	// Written by hand: a page holds up to thousands of slots.
 	c.Data(http.StatusOK, "application/json; charset=utf-8", page.AppendJSON(make([]byte, 0, 64+128*len(page.Slots))))
 }
 
