@@ -23,7 +23,7 @@ import (
 var templateFS embed.FS
 
 // pageNames are the pages there are, each templates/NAME.html defining "title" and "content".
-var pageNames = []string{"signin", "today", "signins", "error"}
+var pageNames = []string{"signin", "today", "signins", "error", "calendar"}
 
 // pages holds each page parsed with the layout.
 type pages map[string]*template.Template
@@ -39,6 +39,7 @@ var (
 	allStaff   = []access.Role{access.Owner, access.Manager, access.Doctor, access.Receptionist}
 	navigation = []navItem{
 		{Name: "Today", Path: Prefix + "/", Roles: allStaff},
+		{Name: "Calendar", Path: Prefix + "/calendar", Roles: allStaff},
 		{Name: "Sign-ins", Path: Prefix + "/sign-ins", Roles: []access.Role{access.Owner}},
 	}
 )
