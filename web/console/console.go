@@ -123,6 +123,7 @@ func (con *Console) Mount(r gin.IRouter) {
 	in := g.Group("", con.requireSession, con.checkCSRF)
 	in.POST("/signout", con.signout)
 	in.GET("/", con.today)
+	con.visitRoutes(in)
 	in.GET("/calendar", con.calendar)
 	blocks := in.Group("", con.allow(access.Owner, access.Manager))
 	blocks.POST("/blocks", con.addBlock)

@@ -43,3 +43,44 @@ document.addEventListener("click", (event) => {
     field.addEventListener("change", () => field.form.requestSubmit());
   });
 })();
+
+// Session page: the template chooser applies on change, BMI follows weight and height, and the
+// diagnosis code inputs search the ICD-10 list as one types.
+document.addEventListener("change", (event) => {
+  if (event.target.matches("select[data-autosubmit]")) {
+    event.target.form.requestSubmit();
+  }
+});
+
+document.addEventListener("input", (event) => {
+  const input = event.target;
+  if (input.name === "vitals.weight_kg" || input.name === "vitals.height_cm") {
+    const form = input.form;
+    const out = form.querySelector("[data-bmi]");
+    const w = parseFloat(form.elements["vitals.weight_kg"].value.replace(",", "."));
+    const h = parseFloat(form.elements["vitals.height_cm"].value.replace(",", ".")) / 100;
+    out.textContent = w > 0 && h > 0 ? (Math.round((w / (h * h)) * 10) / 10).toFixed(1) : "—";
+  }
+  if (input.matches("[data-icd10]")) {
+    clearTimeout(input.icd10Timer);
+    const q = input.value.trim();
+    if (q.length < 2) {
+      return;
+    }
+    input.icd10Timer = setTimeout(async () => {
+      const response = await fetch("/console/icd10?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } });
+      if (!response.ok) {
+        return;
+      }
+      const { items } = await response.json();
+      const list = document.getElementById(input.getAttribute("list"));
+      list.replaceChildren(...items.map((c) => {
+        const option = document.createElement("option");
+        option.value = c.code;
+        option.label = c.code + " " + c.title;
+        option.textContent = c.title;
+        return option;
+      }));
+    }, 200);
+  }
+});
