@@ -50,11 +50,15 @@ func (cal *calendar) page(notBefore, notAfter time.Time, after *slotKey, n int) 
 		}
 	}
 	heap.Init(&h)
-	var out []Slot
-	if n >= 0 {
-		out = make([]Slot, 0, min(n, 256))
+	total := 0
+	for i := range h {
+		total += 1 + h[i].rest.Remaining()
 	}
-	for len(h) > 0 && (n < 0 || len(out) < n) {
+	if n < 0 || n > total {
+		n = total
+	}
+	out := make([]Slot, 0, n)
+	for len(h) > 0 && len(out) < n {
 		top := &h[0]
 		out = append(out, cal.slot(top.key.doctor, top.next))
 		if sl, ok := top.rest.Next(); ok {
@@ -63,9 +67,6 @@ func (cal *calendar) page(notBefore, notAfter time.Time, after *slotKey, n int) 
 		} else {
 			heap.Pop(&h)
 		}
-	}
-	if out == nil {
-		out = []Slot{}
 	}
 	return out
 }

@@ -13,11 +13,7 @@ func Slots(q *Query) []Slot {
 	if s.e == nil {
 		return nil
 	}
-	n := 0
-	for _, iv := range s.e.starts {
-		n += int((iv.b-iv.a)/s.step) + 1
-	}
-	out := make([]Slot, 0, n)
+	out := make([]Slot, 0, s.Remaining())
 	for sl, ok := s.Next(); ok; sl, ok = s.Next() {
 		out = append(out, sl)
 	}
@@ -58,6 +54,24 @@ func (s *Stream) first(a int64) int64 {
 		a += (s.e.notBefore - a + s.step - 1) / s.step * s.step
 	}
 	return a
+}
+
+// Remaining is the number of slots Next has still to give.
+func (s *Stream) Remaining() int {
+	if s.e == nil {
+		return 0
+	}
+	n := 0
+	for i := s.run; i < len(s.e.starts); i++ {
+		t, b := s.next, s.e.starts[i].b
+		if i > s.run {
+			t = s.first(s.e.starts[i].a)
+		}
+		if t <= b {
+			n += int((b-t)/s.step) + 1
+		}
+	}
+	return n
 }
 
 // Next returns the next slot in time order, or false when there are no more.

@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// TestStreamStopsAnywhere: a stream read part of the way gives the reference's first slots, and
-// a later stream of the same query started where the first stopped (by NotBefore) gives the rest:
-// the rhythm of each run is kept whatever the earliest start.
+// TestStreamStopsAnywhere: a stream read part of the way gives the reference's first slots and
+// knows how many remain, and a later stream of the same query started where the first stopped (by
+// NotBefore) gives the rest: the rhythm of each run is kept whatever the earliest start.
 func TestStreamStopsAnywhere(t *testing.T) {
 	t.Parallel()
 	for seed := range uint64(200) {
@@ -33,6 +33,9 @@ func TestStreamStopsAnywhere(t *testing.T) {
 				t.Fatalf("seed %d: the stream ended after %d of %d slots", seed, len(got), len(want))
 			}
 			got = append(got, sl)
+		}
+		if left := s.Remaining(); left != len(want)-cut {
+			t.Fatalf("seed %d: %d slots remain after %d of %d, want %d", seed, left, cut, len(want), len(want)-cut)
 		}
 		rest := *q
 		if cut > 0 {
