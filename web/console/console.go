@@ -128,6 +128,7 @@ func (con *Console) Mount(r gin.IRouter) {
 	blocks := in.Group("", con.allow(access.Owner, access.Manager))
 	blocks.POST("/blocks", con.addBlock)
 	blocks.POST("/blocks/:id/delete", con.removeBlock)
+	con.mountBooking(in)
 	owner := in.Group("", con.allow(access.Owner))
 	owner.GET("/sign-ins", con.signins)
 	owner.POST("/sign-ins/:id/end", con.endSignin)

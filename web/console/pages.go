@@ -23,7 +23,7 @@ import (
 var templateFS embed.FS
 
 // pageNames are the pages there are, each templates/NAME.html defining "title" and "content".
-var pageNames = []string{"signin", "today", "signins", "error", "calendar"}
+var pageNames = []string{"signin", "today", "signins", "error", "calendar", "book", "reschedule", "cancel"}
 
 // pages holds each page parsed with the layout.
 type pages map[string]*template.Template
@@ -40,6 +40,7 @@ var (
 	navigation = []navItem{
 		{Name: "Today", Path: Prefix + "/", Roles: allStaff},
 		{Name: "Calendar", Path: Prefix + "/calendar", Roles: allStaff},
+		{Name: "Book", Path: Prefix + "/book", Roles: deskRoles},
 		{Name: "Sign-ins", Path: Prefix + "/sign-ins", Roles: []access.Role{access.Owner}},
 	}
 )

@@ -23,6 +23,45 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// Booking: search patients as the name or phone is typed, and list them to pick from.
+(() => {
+  const box = document.querySelector("[data-search]");
+  const results = document.getElementById("patient-results");
+  if (!box || !results) {
+    return;
+  }
+  let timer = 0;
+  let latest = 0;
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+    }
+  });
+  box.addEventListener("input", () => {
+    clearTimeout(timer);
+    const q = box.value.trim();
+    if (q.length < 2) {
+      return;
+    }
+    timer = setTimeout(async () => {
+      const ask = ++latest;
+      try {
+        const resp = await fetch(box.dataset.search + "?q=" + encodeURIComponent(q), { credentials: "same-origin" });
+        if (ask !== latest) {
+          return;
+        }
+        results.innerHTML = resp.ok ? await resp.text() : '<p class="field-error">The search did not work. Please try again.</p>';
+        const only = results.querySelectorAll("input[name=patient]");
+        if (only.length === 1) {
+          only[0].checked = true;
+        }
+      } catch {
+        results.innerHTML = '<p class="field-error">The search did not work. Check the connection and try again.</p>';
+      }
+    }, 200);
+  });
+})();
+
 // Calendar: place hours, sessions, blocks and free slots by their minutes (the page's policy allows no
 // inline styles), open the drawing at the day's first item, and apply a changed branch or date.
 (() => {
