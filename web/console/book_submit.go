@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -77,8 +78,11 @@ func (con *Console) book(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, sessionLink(sess.ID))
 }
 
-// sessionLink is where the console goes after a session was booked or moved.
-func sessionLink(scheduling.ID) string { return Prefix + "/" }
+// sessionLink is the session's page, where the console goes after a session was booked, moved or
+// cancelled.
+func sessionLink(id scheduling.ID) string {
+	return Prefix + "/sessions/" + strconv.FormatInt(int64(id), 10)
+}
 
 // slotRefused shows the page again when the service refused a booking or move: a taken slot with its
 // alternatives (errs["slot"], alts), any other refusal as the form's error (errs["form"]).

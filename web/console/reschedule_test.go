@@ -40,6 +40,7 @@ func TestRescheduleMovesToAChosenFreeTime(t *testing.T) {
 	to := c.At(4, 11, 0)
 	form := url.Values{"csrf": {csrf(t, p)}, "doctor": {fmt.Sprint(c.Doctor.ID)}, "start": {to.Format(time.RFC3339)}}
 	p = br.post(path, form)
+	require.Equal(t, fmt.Sprintf("/console/sessions/%d", s.ID), p.location())
 	require.Contains(t, br.follow(p).body, "Moved Maria Silva&#39;s session to Monday 4 January at 11:00 with Ana Ferreira.")
 	moved := schedtest.Must(tb.Svc.GetSession(context.Background(), s.ID))(t)
 	require.True(t, moved.Start.Equal(to))
