@@ -124,6 +124,7 @@ func (con *Console) Mount(r gin.IRouter) {
 	in.POST("/signout", con.signout)
 	in.GET("/", con.today)
 	con.visitRoutes(in)
+	con.patientRoutes(in)
 	in.GET("/calendar", con.calendar)
 	blocks := in.Group("", con.allow(access.Owner, access.Manager))
 	blocks.POST("/blocks", con.addBlock)
