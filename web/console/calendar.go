@@ -74,7 +74,7 @@ func (con *Console) calendar(c *gin.Context) {
 		con.fail(c, err)
 		return
 	}
-	page.Form = defaultBlockForm(q)
+	page.Form = defaultBlockForm(page.Query)
 	if raw := c.Query("collides"); raw != "" {
 		page.Collisions = con.collisions(c, strings.Split(raw, ","))
 		page.CollisionsLoaded = true

@@ -52,7 +52,7 @@ func (d *calData) load(ctx context.Context) error {
 	}
 	p.Blocks = d.blockRows(blocks)
 	p.Targets = d.targets()
-	var slots []scheduling.Slot
+	var slots []freeSlot
 	if q.View == viewDay {
 		if slots, err = d.freeSlots(ctx); err != nil {
 			return err
@@ -83,24 +83,59 @@ func (d *calData) title(from, to scheduling.Date) string {
 	return d.branch.Name + " · week of " + f.Format("2 January") + " – " + t.Format("2 January 2006")
 }
 
-// freeSlots are the bookable starts of the day for the chosen examination (by default the branch's
-// shortest), for every doctor who performs it.
-func (d *calData) freeSlots(ctx context.Context) ([]scheduling.Slot, error) {
+// freeSlots are the bookable starts of the day: for the chosen examination, or else for each doctor
+// their first examination at the branch, so that every doctor's free time shows.
+func (d *calData) freeSlots(ctx context.Context) ([]freeSlot, error) {
 	exams, err := d.con.sched.ListExaminations(ctx, d.branch.ID)
 	if err != nil || len(exams) == 0 {
 		return nil, err
 	}
 	q := &d.page.Query
 	if !slices.ContainsFunc(exams, func(e scheduling.Examination) bool { return e.ID == q.Exam }) {
-		q.Exam = slices.MinFunc(exams, func(a, b scheduling.Examination) int {
-			return cmp.Or(cmp.Compare(a.DurationMinutes, b.DurationMinutes), cmp.Compare(a.ID, b.ID))
-		}).ID
+		q.Exam = 0
 	}
+	d.page.Exams = []calOption{{Value: "", Label: "Each doctor's first examination", Selected: q.Exam == 0}}
 	for _, e := range exams {
 		d.page.Exams = append(d.page.Exams, calOption{Value: e.ID.String(), Label: e.Name, Selected: e.ID == q.Exam})
 	}
-	return d.con.sched.Availability(ctx, scheduling.AvailabilityQuery{BranchID: d.branch.ID,
-		ExaminationIDs: []scheduling.ID{q.Exam}, From: q.Date, To: q.Date, Limit: scheduling.MaxSlotPage})
+	wanted := map[scheduling.ID][]scheduling.ID{} // examination: the doctors whose first it is
+	var order []scheduling.ID
+	seen := map[scheduling.ID]bool{}
+	for _, e := range exams {
+		if q.Exam != 0 && e.ID != q.Exam {
+			continue
+		}
+		for _, doc := range e.DoctorIDs {
+			if !seen[doc] {
+				seen[doc] = true
+				if wanted[e.ID] == nil {
+					order = append(order, e.ID)
+				}
+				wanted[e.ID] = append(wanted[e.ID], doc)
+			}
+		}
+	}
+	var out []freeSlot
+	for _, exam := range order {
+		slots, err := d.con.sched.Availability(ctx, scheduling.AvailabilityQuery{BranchID: d.branch.ID,
+			ExaminationIDs: []scheduling.ID{exam}, From: q.Date, To: q.Date, Limit: scheduling.MaxSlotPage})
+		if err != nil {
+			return nil, err
+		}
+		for _, sl := range slots {
+			if slices.Contains(wanted[exam], sl.DoctorID) {
+				out = append(out, freeSlot{Slot: sl, Exam: exam})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b freeSlot) int { return a.Start.Compare(b.Start) })
+	return out, nil
+}
+
+// freeSlot is a bookable start with the examination it was found for, which its link names.
+type freeSlot struct {
+	scheduling.Slot
+	Exam scheduling.ID
 }
 
 // sessionItem draws a session; cancelled sessions hold no time and are left out by the callers.
@@ -113,8 +148,11 @@ func (d *calData) sessionItem(f dayFrame, s scheduling.Session) (calItem, bool) 
 
 func (d *calData) blockItem(f dayFrame, b scheduling.Block) (calItem, bool) {
 	top, n, ok := f.place(b.Start, b.End)
-	return calItem{Kind: "block", Label: cmp.Or(b.Reason, "Blocked"), Sub: d.blockTarget(b),
-		Time: clock(b.Start.In(d.loc)) + "–" + clock(b.End.In(d.loc)), Top: top, Len: n}, ok
+	when := clock(b.Start.In(d.loc)) + "–" + clock(b.End.In(d.loc))
+	if !b.Start.After(f.Start) && !b.End.Before(f.End) {
+		when = "All day"
+	}
+	return calItem{Kind: "block", Label: cmp.Or(b.Reason, "Blocked"), Sub: d.blockTarget(b), Time: when, Top: top, Len: n}, ok
 }
 
 func (d *calData) blockTarget(b scheduling.Block) string {
@@ -133,7 +171,7 @@ func (d *calData) blockTarget(b scheduling.Block) string {
 }
 
 // doctorColumns puts a column per doctor who has sessions, blocks or free time that day.
-func (d *calData) doctorColumns(f dayFrame, sessions []scheduling.Session, blocks []scheduling.Block, slots []scheduling.Slot) {
+func (d *calData) doctorColumns(f dayFrame, sessions []scheduling.Session, blocks []scheduling.Block, slots []freeSlot) {
 	cols := map[scheduling.ID]*calColumn{}
 	col := func(id scheduling.ID) *calColumn {
 		if cols[id] == nil {
@@ -161,7 +199,7 @@ func (d *calData) doctorColumns(f dayFrame, sessions []scheduling.Session, block
 			continue
 		}
 		link := Prefix + "/book?" + url.Values{"branch": {d.branch.ID.String()}, "doctor": {sl.DoctorID.String()},
-			"start": {sl.Start.Format(time.RFC3339)}, "exam": {d.page.Query.Exam.String()}}.Encode()
+			"start": {sl.Start.Format(time.RFC3339)}, "exam": {sl.Exam.String()}}.Encode()
 		c := col(sl.DoctorID)
 		c.Items = append(c.Items, calItem{Kind: "free", Label: "Free " + clock(sl.Start.In(d.loc)), Link: link, Top: top, Len: n})
 	}

@@ -62,12 +62,13 @@ func (d *calData) weekColumns(from scheduling.Date, sessions []scheduling.Sessio
 	}
 }
 
-// scrollTo is the minute the drawing opens at: a little before the first item, or 07:00.
+// scrollTo is the minute the drawing opens at: a little before the first session or free slot, or
+// 07:00 (blocks, which may last all day, do not count).
 func (d *calData) scrollTo() int {
 	first := -1
 	for _, c := range d.page.Columns {
 		for _, it := range c.Items {
-			if first < 0 || it.Top < first {
+			if it.Kind != "block" && (first < 0 || it.Top < first) {
 				first = it.Top
 			}
 		}
