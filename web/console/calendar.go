@@ -61,6 +61,8 @@ type calItem struct {
 	Kind, Label, Sub, Time, Link string
 	Status, StatusLabel          string
 	Top, Len                     int
+	// Lane and Lanes place a session beside those it overlaps (Lanes is 0 for other items).
+	Lane, Lanes int
 }
 
 // calendar shows the calendar named by the query; bad parameters answer a 400 page that says which.

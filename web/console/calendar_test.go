@@ -96,12 +96,21 @@ func TestCalendarWeekAndRoomViews(t *testing.T) {
 	in := c.Booking(c.At(6, 10, 0))
 	in.RoomID = &c.Rooms[0]
 	schedtest.Must(tb.Svc.Book(ctx, "test", in))(t)
+	other := c.AddDoctor(t, tb.Svc, "Bruno Costa")
+	exam := c.AddExamination(t, tb.Svc, "X1", false, other.ID)
+	theirs := c.Booking(c.At(6, 10, 15), exam.ID)
+	theirs.DoctorID, theirs.PatientID = other.ID, c.AddPatient(t, tb.Svc, 2).ID
+	schedtest.Must(tb.Svc.Book(ctx, "test", theirs))(t)
 	br := tb.signedIn(t, access.Doctor)
 
 	week := br.get("/console/calendar?view=week&date=2027-01-07")
 	require.Equal(t, http.StatusOK, week.status, week.body)
 	require.Contains(t, week.body, "week of 4 January – 10 January 2027")
 	require.Regexp(t, `Wed 6 Jan</a>.*?data-top="600" data-len="30"[^>]*>\s*<strong>10:00–10:30 Maria Silva`, strings.ReplaceAll(week.body, "\n", " "))
+
+	// Sessions of two doctors at once sit side by side in the day's column.
+	require.Regexp(t, `data-top="600" data-len="30" data-lane="0" data-lanes="2"`, week.body)
+	require.Regexp(t, `data-top="615" data-len="30" data-lane="1" data-lanes="2"`, week.body)
 
 	rooms := br.get("/console/calendar?view=rooms&date=2027-01-06")
 	require.Equal(t, http.StatusOK, rooms.status)

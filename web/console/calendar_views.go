@@ -1,6 +1,8 @@
 package console
 
 import (
+	"cmp"
+	"slices"
 	"time"
 
 	"clinic/scheduling"
@@ -58,6 +60,7 @@ func (d *calData) weekColumns(from scheduling.Date, sessions []scheduling.Sessio
 				c.Items = append(c.Items, it)
 			}
 		}
+		laneOut(c.Items)
 		d.page.Columns = append(d.page.Columns, c)
 	}
 }
@@ -108,4 +111,38 @@ func (d *calData) targets() []calOption {
 		out = append(out, calOption{Value: "room:" + r.ID.String(), Label: "Room: " + r.Name})
 	}
 	return out
+}
+
+// laneOut puts sessions that overlap side by side: each gets a lane among the lanes its cluster of
+// overlapping sessions needs. Blocks and free slots stay full width.
+func laneOut(items []calItem) {
+	slices.SortStableFunc(items, func(a, b calItem) int { return cmp.Compare(a.Top, b.Top) })
+	var cluster []int
+	var ends []int
+	clusterEnd := -1
+	finish := func() {
+		for _, i := range cluster {
+			items[i].Lanes = len(ends)
+		}
+		cluster, ends = cluster[:0], ends[:0]
+	}
+	for i := range items {
+		it := &items[i]
+		if it.Kind != "session" {
+			continue
+		}
+		if it.Top >= clusterEnd {
+			finish()
+		}
+		lane := slices.IndexFunc(ends, func(end int) bool { return end <= it.Top })
+		if lane < 0 {
+			lane = len(ends)
+			ends = append(ends, 0)
+		}
+		ends[lane] = it.Top + it.Len
+		it.Lane = lane
+		cluster = append(cluster, i)
+		clusterEnd = max(clusterEnd, it.Top+it.Len)
+	}
+	finish()
 }

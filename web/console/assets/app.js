@@ -73,6 +73,12 @@ document.addEventListener("click", (event) => {
     if (el.dataset.len) {
       el.style.height = `${Math.max(Number(el.dataset.len) * perMinute, 14)}px`;
     }
+    if (el.dataset.lanes) {
+      const share = 100 / Number(el.dataset.lanes);
+      el.style.left = `calc(${share * Number(el.dataset.lane)}% + 2px)`;
+      el.style.right = "auto";
+      el.style.width = `calc(${share}% - 4px)`;
+    }
   });
   const scroll = document.querySelector(".cal-scroll[data-scroll-to]");
   if (scroll) {
