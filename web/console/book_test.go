@@ -98,6 +98,8 @@ func TestBookATakenSlotOffersAlternativesThatBookWithOneClick(t *testing.T) {
 	alts := alternativeStarts.FindAllStringSubmatch(p.body, -1)
 	require.NotEmpty(t, alts, p.body)
 	require.Len(t, tb.sessionsOf(t), 1, "nothing was booked")
+	require.Contains(t, p.body, "at <strong>09:30</strong> with Ana Ferreira · no longer free")
+	require.NotContains(t, p.body, ">Book 09:30</button>", "the taken time is no longer offered")
 
 	alt, err := time.Parse(time.RFC3339, alts[0][1])
 	require.NoError(t, err)
