@@ -135,7 +135,7 @@ func TestBrowserSessionRecordIsFilledWithATemplateAndLockedOnCompletion(t *testi
 		chromedp.WaitVisible(chromedp.CSS(".status-locked")),
 	))
 	record := text(".record")
-	for _, want := range []string{"Locked", "J06.9", "Viral, self-limiting", "Red pharynx without exudate", "22.9", "never"} {
+	for _, want := range []string{"Locked", "J06.9", "Viral, self-limiting", "Red pharynx without exudate", "22.9", "never", "NEEDED\nNo\n"} {
 		require.Contains(t, record, want)
 	}
 	forms, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.record-form').length`))

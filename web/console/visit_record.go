@@ -51,6 +51,14 @@ type recordInput struct {
 	Required                      bool
 }
 
+// Display is the value as the read-only record shows it.
+func (in recordInput) Display() string {
+	if in.Type == record.TypeYesNo {
+		return map[string]string{"yes": "Yes", "no": "No"}[in.Value]
+	}
+	return in.Value
+}
+
 type templateOption struct {
 	ID, Name string
 	Selected bool
