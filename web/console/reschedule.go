@@ -27,7 +27,7 @@ type rescheduleView struct {
 	loc          *time.Location
 }
 
-// sessionID reads the session id of the path; a malformed one answers the not-found page.
+// sessionOf reads the session the path names; a malformed id answers the not-found page.
 func (con *Console) sessionOf(c *gin.Context) (*scheduling.Session, bool) {
 	id := idOf(c.Param("id"))
 	if id == 0 {
