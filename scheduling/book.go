@@ -169,7 +169,8 @@ func (in BookingInput) fingerprint() []byte {
 	return sum[:]
 }
 
-// insertSession writes the session and its examinations in one statement, then passes the change.
+// insertSession writes the session, its examinations, its audit row and its NOTIFY in one statement,
+// then passes the change to the listeners.
 func (s *Service) insertSession(ctx context.Context, tx pgx.Tx, actor Actor, sess *Session, idem idempotency, now time.Time) error {
 	pos, exams, starts, ends := sess.examinationColumns()
 	var key *string
@@ -186,15 +187,22 @@ func (s *Service) insertSession(ctx context.Context, tx pgx.Tx, actor Actor, ses
 			INSERT INTO session_examinations (session_id, position, examination_id, starts_at, ends_at)
 			SELECT s.id, x.pos, x.exam, x.st, x.en FROM s,
 				unnest($14::int[], $15::bigint[], $16::timestamptz[], $17::timestamptz[]) AS x(pos, exam, st, en)
+		), ev AS (
+			INSERT INTO session_events (session_id, at, actor, action, to_status) SELECT id, $13, $18, $19, $7 FROM s
 		)
-		SELECT id, (SELECT name FROM patients WHERE id = $1), (SELECT name FROM doctors WHERE id = $3) FROM s`,
+		SELECT id, (SELECT name FROM patients WHERE id = $1), (SELECT name FROM doctors WHERE id = $3),
+			pg_notify($20, json_build_object('session_id', id::text, 'branch_id', $2::text, 'day', $21::text,
+				'action', $19::text)::text)
+		FROM s`,
 		sess.PatientID, sess.BranchID, sess.DoctorID, sess.RoomID, sess.Start, sess.End, sess.Status, sess.Channel,
-		sess.OpenedAt, sess.CompletedAt, key, request, now, pos, exams, starts, ends).Scan(&sess.ID, &sess.PatientName, &sess.DoctorName)
+		sess.OpenedAt, sess.CompletedAt, key, request, now, pos, exams, starts, ends,
+		string(actor), ActionBooked, NotifyChannel, dateString(DateOf(sess.Start))).Scan(&sess.ID, &sess.PatientName, &sess.DoctorName, nil)
 	if err != nil {
 		return s.writeError(err, sess, "insert session")
 	}
 	sess.CreatedAt = now.In(sess.Start.Location())
-	return s.commit(ctx, tx, Change{Action: ActionBooked, Actor: actor, Session: sess})
+	// The statement above wrote the audit row and the NOTIFY that commit writes for other changes.
+	return s.tell(ctx, tx, Change{Action: ActionBooked, Actor: actor, Session: sess})
 }
 
 // writeError maps what the database refused when a session was written to the domain's answer.

@@ -61,10 +61,8 @@ func ParseNotice(payload string) (Notice, error) {
 // commit is the one point every change to a session passes, inside its transaction: the listeners,
 // the audit row and a NOTIFY for each branch day the session was or now is on, delivered on commit.
 func (s *Service) commit(ctx context.Context, tx pgx.Tx, ch Change) error {
-	for _, l := range s.cfg.Listeners {
-		if err := l(ctx, tx, ch); err != nil {
-			return err
-		}
+	if err := s.tell(ctx, tx, ch); err != nil {
+		return err
 	}
 	var from, to *string
 	if ch.Before != nil {
@@ -95,6 +93,17 @@ func (s *Service) commit(ctx context.Context, tx pgx.Tx, ch Change) error {
 		ch.Session.ID, s.now(), string(ch.Actor), ch.Action, from, to, ch.Detail, NotifyChannel, payloads)
 	if err != nil {
 		return fmt.Errorf("record %s: %w", ch.Action, err)
+	}
+	return nil
+}
+
+// tell passes a change to the listeners, in order; the first error aborts it. A booking calls it
+// alone: its insert writes the audit row and the NOTIFY in the same statement, to spare a round trip.
+func (s *Service) tell(ctx context.Context, tx pgx.Tx, ch Change) error {
+	for _, l := range s.cfg.Listeners {
+		if err := l(ctx, tx, ch); err != nil {
+			return err
+		}
 	}
 	return nil
 }
