@@ -46,28 +46,27 @@ func (s *Service) Book(ctx context.Context, actor Actor, in BookingInput) (*Sess
 			return sess, err
 		}
 	}
-	branch, loc, exams, err := s.loadSetup(ctx, in.BranchID, in.ExaminationIDs)
-	if err != nil {
-		return nil, err
-	}
-	if !slices.Contains(qualifiedDoctors(exams), in.DoctorID) {
-		return nil, s.unqualified(ctx, in.DoctorID)
-	}
-	now := s.now()
-	sess := &Session{PatientID: in.PatientID, BranchID: in.BranchID, DoctorID: in.DoctorID, Status: StatusWaiting,
-		Channel: in.Channel}
-	sess.schedule(in.Start.In(loc), exams)
-	if !sess.End.After(now) {
-		if in.Channel != ChannelStaff {
-			return nil, rule("start_in_past", "online bookings must be in the future")
+	// The branch and examinations come from the setup cache when the catalog has not changed since:
+	// the calendar's read checks the version in the same round trip, and a stale setup is read again.
+	key := setupKey(in.BranchID, in.ExaminationIDs)
+	st := s.setups().get(key)
+	cached := st != nil
+	var sess *Session
+	var err error
+	for {
+		if st == nil {
+			if st, err = s.loadVersionedSetup(ctx, in.BranchID, in.ExaminationIDs); err != nil {
+				return nil, err
+			}
+			s.setups().put(key, st)
 		}
-		sess.Status = StatusCompleted
-		sess.OpenedAt, sess.CompletedAt = &sess.Start, &sess.End
+		sess, err = s.bookWith(ctx, actor, in, st, fingerprint)
+		// A doctor refused by a cached setup is checked again against the catalog as it is now.
+		if !cached || !(IsCode(err, codeStaleSetup) || IsCode(err, "doctor_not_qualified")) {
+			break
+		}
+		st, cached = nil, false
 	}
-	idem := idempotency{key: in.IdempotencyKey, fingerprint: fingerprint}
-	err = s.place(ctx, branch, loc, exams, sess, in.RoomID, 0, now, func(tx pgx.Tx) error {
-		return s.insertSession(ctx, tx, actor, sess, idem, now)
-	})
 	if in.IdempotencyKey != "" && (IsCode(err, codeKeyTaken) || IsCode(err, CodeSlotTaken)) {
 		// The same booking may have raced in on another connection and won: answer with its session.
 		if sess, rerr := s.replay(ctx, in.IdempotencyKey, fingerprint); sess != nil || rerr != nil {
@@ -80,6 +79,31 @@ func (s *Service) Book(ctx context.Context, actor Actor, in BookingInput) (*Sess
 	sess.History = []Event{{At: sess.CreatedAt, Actor: string(actor), Action: ActionBooked, To: &sess.Status}}
 	return sess, nil
 }
+
+// bookWith books in under a setup read before: it checks the doctor, lays the session out and places it.
+func (s *Service) bookWith(ctx context.Context, actor Actor, in BookingInput, st *setup, fingerprint []byte) (*Session, error) {
+	if !slices.Contains(st.doctors, in.DoctorID) {
+		return nil, s.unqualified(ctx, in.DoctorID)
+	}
+	now := s.now()
+	sess := &Session{PatientID: in.PatientID, BranchID: in.BranchID, DoctorID: in.DoctorID, Status: StatusWaiting,
+		Channel: in.Channel}
+	sess.schedule(in.Start.In(st.loc), st.exams)
+	if !sess.End.After(now) {
+		if in.Channel != ChannelStaff {
+			return nil, rule("start_in_past", "online bookings must be in the future")
+		}
+		sess.Status = StatusCompleted
+		sess.OpenedAt, sess.CompletedAt = &sess.Start, &sess.End
+	}
+	idem := idempotency{key: in.IdempotencyKey, fingerprint: fingerprint}
+	return sess, s.place(ctx, st.branch, st.loc, st.exams, sess, in.RoomID, 0, now, func(tx pgx.Tx) error {
+		return s.insertSession(ctx, tx, actor, sess, idem, now)
+	})
+}
+
+// codeStaleSetup is internal: the catalog changed since the setup a booking used was read.
+const codeStaleSetup = "stale_setup"
 
 // schedule lays exams out back to back from start, setting the session's examinations and end.
 func (sess *Session) schedule(start time.Time, exams []Examination) {
@@ -265,6 +289,9 @@ func (s *Service) checkFits(ctx context.Context, branch *Branch, loc *time.Locat
 	cal, err := s.loadCalendar(ctx, branch, loc, exams, []ID{sess.DoctorID}, sess.RoomID, exclude, day, day)
 	if err != nil {
 		return err
+	}
+	if branch.catalogVersion != 0 && cal.version != branch.catalogVersion {
+		return conflict(codeStaleSetup, "the clinic's settings changed while booking; please retry")
 	}
 	if sess.RoomID != nil && len(cal.rooms) == 0 {
 		if slices.ContainsFunc(exams, func(e Examination) bool { return e.NeedsRoom }) {

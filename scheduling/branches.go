@@ -24,6 +24,9 @@ type Branch struct {
 	Hours               []WeeklyHours `json:"hours"`
 
 	hours availability.Weekly // Hours in the engine's form
+	// catalogVersion is the catalog version this copy was read at, when it came through the setup
+	// cache (0 otherwise): a calendar read at another version means the copy may be stale.
+	catalogVersion int64
 }
 
 // BranchInput is what creating or replacing a branch takes; the optional settings are pointers so

@@ -30,9 +30,11 @@ func validChannel(c string) bool {
 
 // calendar is everything the engine needs for some doctors at one branch over a range of local dates.
 type calendar struct {
-	branch *Branch
-	loc    *time.Location
-	exams  []Examination
+	// version is the catalog version read with the calendar (loadCalendar).
+	version int64
+	branch  *Branch
+	loc     *time.Location
+	exams   []Examination
 	// engineExams is exams in the engine's form, shared by every doctor's query.
 	engineExams []availability.Exam
 	from        Date
@@ -134,6 +136,7 @@ func qualifiedDoctors(exams []Examination) []ID {
 func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, doctorIDs []ID, room *ID, exclude ID, from, to Date) (*calendar, error) {
 	batch := &pgx.Batch{}
 	cal := queueCalendar(batch, branch, loc, exams, doctorIDs, room, exclude, from, to)
+	batch.Queue(catalogVersionSQL).QueryRow(func(row pgx.Row) error { return row.Scan(&cal.version) })
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("load calendar: %w", err)
 	}

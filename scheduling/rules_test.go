@@ -274,3 +274,27 @@ func TestDoctorChangesOnlyOwnSessions(t *testing.T) {
 	requireCode(t, err, scheduling.KindForbidden, scheduling.CodeForbidden)
 	schedtest.Must(b.Svc.AsDoctor(c.Doctor.ID).Open(ctx, "doctor", s.ID))(t)
 }
+
+// TestBookingSeesCatalogChangesAtOnce: bookings reuse the branch and examinations they read before,
+// but never after the catalog has changed: hours closed a moment ago refuse the next booking, and a
+// doctor qualified a moment ago is accepted.
+func TestBookingSeesCatalogChangesAtOnce(t *testing.T) {
+	t.Parallel()
+	b := schedtest.New(t)
+	c := schedtest.NewClinic(t, b.Svc)
+	ctx := context.Background()
+	schedtest.Must(b.Svc.Book(ctx, "desk", c.Booking(c.At(5, 9, 0))))(t) // reads and keeps the setup
+	_, err := b.Pool.Exec(ctx, `DELETE FROM branch_hours WHERE branch_id = $1 AND start_minute = 840`, c.Branch.ID)
+	require.NoError(t, err)
+	_, err = b.Svc.Book(ctx, "desk", c.Booking(c.At(5, 15, 0)))
+	requireCode(t, err, scheduling.KindRule, scheduling.CodeNotAvailable)
+
+	bruno := c.AddDoctor(t, b.Svc, "Bruno Dias")
+	in := c.Booking(c.At(5, 10, 0))
+	in.DoctorID = bruno.ID
+	_, err = b.Svc.Book(ctx, "desk", in)
+	requireCode(t, err, scheduling.KindRule, "doctor_not_qualified")
+	_, err = b.Pool.Exec(ctx, `INSERT INTO examination_doctors (examination_id, doctor_id) VALUES ($1, $2)`, c.Consultation.ID, bruno.ID)
+	require.NoError(t, err)
+	schedtest.Must(b.Svc.Book(ctx, "desk", in))(t)
+}

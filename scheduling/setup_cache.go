@@ -97,6 +97,7 @@ func (s *Service) loadVersionedSetup(ctx context.Context, branchID ID, examIDs [
 		return nil, err
 	}
 	st.version, st.doctors = version, qualifiedDoctors(st.exams)
+	st.branch.catalogVersion = version
 	return st, nil
 }
 
