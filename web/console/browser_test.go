@@ -27,32 +27,47 @@ var demoNow = time.Date(2027, 1, 4, 10, 40, 0, 0, time.UTC)
 // demoHandler is the whole HTTP layer, console included, on the demo clinic, with a receptionist.
 func demoHandler(t testing.TB) (h http.Handler, email, password string) {
 	t.Helper()
+	h, _, email, password = demoHandlerAs(t, access.Receptionist)
+	return h, email, password
+}
+
+// demoHandlerAs is demoHandler with an account of the given role; it also answers the scheduling
+// service, for tests that look the demo clinic up.
+func demoHandlerAs(t testing.TB, role access.Role) (h http.Handler, sched *scheduling.Service, email, password string) {
+	t.Helper()
 	ctx := context.Background()
 	pool := dbtest.NewPool(t)
 	rdb, prefix := dbtest.NewRedis(t)
 	logger := slog.New(slog.DiscardHandler)
 	now := func() time.Time { return demoNow }
-	sched := scheduling.NewService(pool, logger, now, scheduling.Config{})
+	sched = scheduling.NewService(pool, logger, now, scheduling.Config{})
 	_, err := demo.Load(ctx, sched, demoNow)
 	require.NoError(t, err)
 	acc := access.NewStore(pool, now)
-	email, password = "desk@harbour.test", "front desk password"
-	_, err = acc.CreateUser(ctx, email, password, access.Receptionist, 0)
+	email, password = string(role)+"@harbour.test", "the "+string(role)+"'s password"
+	_, err = acc.CreateUser(ctx, email, password, role, 0)
 	require.NoError(t, err)
 	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Now: now,
 		Config: console.Config{ClinicName: "Harbour Clinic", RedisPrefix: prefix}})
 	require.NoError(t, err)
 	return web.NewHandler(web.Deps{Logger: logger, Pool: pool, Redis: rdb, Scheduling: sched, Access: acc, Console: con}),
-		email, password
+		sched, email, password
 }
 
 // demoServer serves demoHandler and returns its URL.
 func demoServer(t *testing.T) (url, email, password string) {
 	t.Helper()
-	h, email, password := demoHandler(t)
+	url, _, email, password = demoServerAs(t, access.Receptionist)
+	return url, email, password
+}
+
+// demoServerAs serves demoHandlerAs and returns its URL.
+func demoServerAs(t *testing.T, role access.Role) (url string, sched *scheduling.Service, email, password string) {
+	t.Helper()
+	h, sched, email, password := demoHandlerAs(t, role)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return srv.URL, email, password
+	return srv.URL, sched, email, password
 }
 
 func TestBrowserSignInShowsTodayAndSignsOut(t *testing.T) {

@@ -1,45 +1,20 @@
 package console_test
 
 import (
-	"context"
-	"log/slog"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
-	"clinic/migrations/dbtest"
-	"clinic/scheduling"
-	"clinic/scheduling/demo"
-	"clinic/web"
 	"clinic/web/access"
-	"clinic/web/console"
 	"clinic/web/console/browsertest"
 )
 
 // managerDemoServer serves the demo clinic with a manager, who may add blocks.
 func managerDemoServer(t *testing.T) (base, email, password string) {
 	t.Helper()
-	ctx := context.Background()
-	pool := dbtest.NewPool(t)
-	rdb, prefix := dbtest.NewRedis(t)
-	logger := slog.New(slog.DiscardHandler)
-	now := func() time.Time { return demoNow }
-	sched := scheduling.NewService(pool, logger, now, scheduling.Config{})
-	_, err := demo.Load(ctx, sched, demoNow)
-	require.NoError(t, err)
-	acc := access.NewStore(pool, now)
-	email, password = "manager@harbour.test", "manager password"
-	_, err = acc.CreateUser(ctx, email, password, access.Manager, 0)
-	require.NoError(t, err)
-	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Now: now,
-		Config: console.Config{ClinicName: "Harbour Clinic", RedisPrefix: prefix}})
-	require.NoError(t, err)
-	srv := httptest.NewServer(web.NewHandler(web.Deps{Logger: logger, Pool: pool, Redis: rdb, Scheduling: sched, Access: acc, Console: con}))
-	t.Cleanup(srv.Close)
-	return srv.URL, email, password
+	base, _, email, password = demoServerAs(t, access.Manager)
+	return base, email, password
 }
 
 func TestBrowserCalendarViewsAndABlock(t *testing.T) {

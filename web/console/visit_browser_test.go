@@ -3,21 +3,14 @@ package console_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
-	"clinic/migrations/dbtest"
 	"clinic/scheduling"
-	"clinic/scheduling/demo"
-	"clinic/web"
 	"clinic/web/access"
-	"clinic/web/console"
 	"clinic/web/console/browsertest"
 )
 
@@ -26,23 +19,7 @@ import (
 func ownerServer(t *testing.T) (base, email, password string, sess scheduling.Session) {
 	t.Helper()
 	ctx := context.Background()
-	pool := dbtest.NewPool(t)
-	rdb, prefix := dbtest.NewRedis(t)
-	logger := slog.New(slog.DiscardHandler)
-	now := func() time.Time { return demoNow }
-	sched := scheduling.NewService(pool, logger, now, scheduling.Config{})
-	_, err := demo.Load(ctx, sched, demoNow)
-	require.NoError(t, err)
-	acc := access.NewStore(pool, now)
-	email, password = "owner@harbour.test", "owner's own password"
-	_, err = acc.CreateUser(ctx, email, password, access.Owner, 0)
-	require.NoError(t, err)
-	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Now: now,
-		Config: console.Config{ClinicName: "Harbour Clinic", RedisPrefix: prefix}})
-	require.NoError(t, err)
-	srv := httptest.NewServer(web.NewHandler(web.Deps{Logger: logger, Pool: pool, Redis: rdb, Scheduling: sched, Access: acc, Console: con}))
-	t.Cleanup(srv.Close)
-
+	base, sched, email, password := demoServerAs(t, access.Owner)
 	branches, err := sched.ListBranches(ctx)
 	require.NoError(t, err)
 	for _, b := range branches {
@@ -53,7 +30,7 @@ func ownerServer(t *testing.T) (base, email, password string, sess scheduling.Se
 			Status: scheduling.StatusWaiting, Limit: scheduling.MaxSessionPage})
 		require.NoError(t, err)
 		if b.Timezone == "Europe/Lisbon" && len(page.Items) > 0 {
-			return srv.URL, email, password, page.Items[0]
+			return base, email, password, page.Items[0]
 		}
 	}
 	t.Fatal("the demo clinic has no waiting session in Lisbon today")
