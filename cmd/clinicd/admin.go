@@ -63,12 +63,12 @@ func tokenCreate(ctx context.Context, cfg Config, args []string) error {
 	if err != nil {
 		return err
 	}
-	pool, err := connect(ctx, cfg)
+	store, closeStore, err := openAccess(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	token, err := access.NewStore(pool, time.Now).CreateToken(ctx, r, *name, d)
+	defer closeStore()
+	token, err := store.CreateToken(ctx, r, *name, d)
 	if err != nil {
 		return err
 	}
@@ -81,12 +81,12 @@ func tokenList(ctx context.Context, cfg Config, args []string) error {
 	if err := parseFlags(flag.NewFlagSet("token list", flag.ContinueOnError), args); err != nil {
 		return err
 	}
-	pool, err := connect(ctx, cfg)
+	store, closeStore, err := openAccess(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	tokens, err := access.NewStore(pool, time.Now).ListTokens(ctx)
+	defer closeStore()
+	tokens, err := store.ListTokens(ctx)
 	if err != nil {
 		return err
 	}
@@ -129,12 +129,12 @@ func tokenRevoke(ctx context.Context, cfg Config, args []string) error {
 	if err != nil || id <= 0 {
 		return fmt.Errorf("%q is not a token id (see clinicd token list)", args[0])
 	}
-	pool, err := connect(ctx, cfg)
+	store, closeStore, err := openAccess(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	t, err := access.NewStore(pool, time.Now).RevokeToken(ctx, id)
+	defer closeStore()
+	t, err := store.RevokeToken(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -148,16 +148,16 @@ func tokenCheck(ctx context.Context, cfg Config, args []string) error {
 	if err := parseFlags(flag.NewFlagSet("token check", flag.ContinueOnError), args); err != nil {
 		return err
 	}
-	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("read token: %w", err)
-	}
-	pool, err := connect(ctx, cfg)
+	line, err := stdinLine("token")
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	p, err := access.NewStore(pool, time.Now).Authenticate(ctx, strings.TrimSpace(line))
+	store, closeStore, err := openAccess(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	p, err := store.Authenticate(ctx, strings.TrimSpace(line))
 	if errors.Is(err, access.ErrUnauthenticated) {
 		return errors.New("the token is not valid: unknown, mistyped or revoked")
 	}
@@ -166,4 +166,24 @@ func tokenCheck(ctx context.Context, cfg Config, args []string) error {
 	}
 	fmt.Printf("active: %s (%s)\n", p.Actor(), p.Role)
 	return nil
+}
+
+// openAccess connects to the database for one admin command and returns its token and user store,
+// and the function that closes the connection.
+func openAccess(ctx context.Context, cfg Config) (*access.Store, func(), error) {
+	pool, err := connect(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return access.NewStore(pool, time.Now), pool.Close, nil
+}
+
+// stdinLine reads one line of standard input (a secret kept out of process listings), without its
+// line ending.
+func stdinLine(what string) (string, error) {
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("read %s: %w", what, err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
 }

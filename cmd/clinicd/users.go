@@ -1,17 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 	"strings"
-	"time"
-
-	"clinic/web/access"
 )
 
 func userCreate(ctx context.Context, cfg Config, args []string) error {
@@ -28,18 +21,18 @@ func userCreate(ctx context.Context, cfg Config, args []string) error {
 		return err
 	}
 	if *password == "" {
-		line, err := bufio.NewReader(os.Stdin).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("read password: %w", err)
+		line, err := stdinLine("password")
+		if err != nil {
+			return err
 		}
-		*password = strings.TrimRight(line, "\r\n")
+		*password = line
 	}
-	pool, err := connect(ctx, cfg)
+	store, closeStore, err := openAccess(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	id, err := access.NewStore(pool, time.Now).CreateUser(ctx, *email, *password, r, d)
+	defer closeStore()
+	id, err := store.CreateUser(ctx, *email, *password, r, d)
 	if err != nil {
 		return err
 	}
