@@ -19,21 +19,7 @@ import (
 // slotPages follows next_cursor from the availability query and returns every slot and each page's size.
 func (tb *testBundle) slotPages(t *testing.T, query url.Values) (slots []any, sizes []int) {
 	t.Helper()
-	query = maps.Clone(query)
-	for len(sizes) < 200 {
-		status, body := tb.call(t, access.Receptionist, http.MethodGet, "/api/v1/availability?"+query.Encode(), nil)
-		require.Equal(t, http.StatusOK, status, body)
-		page := body["slots"].([]any)
-		slots = append(slots, page...)
-		sizes = append(sizes, len(page))
-		next, ok := body["next_cursor"].(string)
-		if !ok {
-			return slots, sizes
-		}
-		query.Set("cursor", next)
-	}
-	require.FailNow(t, "paging does not end")
-	return nil, nil
+	return tb.follow(t, "/api/v1/availability", maps.Clone(query), "slots", 200)
 }
 
 // TestAvailabilityIsAnsweredInBoundedPages: the longest range with ten doctors and a one-minute

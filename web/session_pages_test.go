@@ -17,17 +17,26 @@ import (
 // pages follows next_cursor from path and returns every item and each page's size.
 func (tb *testBundle) pages(t *testing.T, path string, query url.Values) (items []map[string]any, sizes []int) {
 	t.Helper()
-	for len(sizes) < 20 {
+	all, sizes := tb.follow(t, path, query, "items", 20)
+	for _, it := range all {
+		items = append(items, it.(map[string]any))
+	}
+	return items, sizes
+}
+
+// follow reads path page after page by next_cursor, at most max pages, and returns what each page
+// listed under field, in order, and each page's size. query is left holding the last cursor sent.
+func (tb *testBundle) follow(t *testing.T, path string, query url.Values, field string, max int) (all []any, sizes []int) {
+	t.Helper()
+	for len(sizes) < max {
 		status, body := tb.call(t, access.Doctor, http.MethodGet, path+"?"+query.Encode(), nil)
 		require.Equal(t, http.StatusOK, status, body)
-		page := body["items"].([]any)
-		for _, it := range page {
-			items = append(items, it.(map[string]any))
-		}
+		page := body[field].([]any)
+		all = append(all, page...)
 		sizes = append(sizes, len(page))
 		next, ok := body["next_cursor"].(string)
 		if !ok {
-			return items, sizes
+			return all, sizes
 		}
 		query.Set("cursor", next)
 	}
