@@ -134,23 +134,10 @@ func (s *Service) transition(ctx context.Context, actor Actor, id ID, m move, de
 // lockSession reads a session with its examinations, locking its row until tx ends, and checks that
 // this service may change it.
 func (s *Service) lockSession(ctx context.Context, tx pgx.Tx, id ID) (*Session, error) {
-	sessions := make([]Session, 1)
-	sess := &sessions[0]
-	sess.ID = id
-	var tz string
-	batch := &pgx.Batch{}
-	batch.Queue(sessionSelect+` WHERE s.id = $1 FOR UPDATE OF s`, id).QueryRow(func(row pgx.Row) error {
-		return scanSession(row, sess, &tz)
-	})
-	queueExaminations(batch, sessions)
-	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-		return nil, noRows(err, "session", id)
-	}
-	loc, err := LoadLocation(tz)
+	sess, err := readSession(ctx, tx, id, true)
 	if err != nil {
-		return nil, fmt.Errorf("session %d: %w", id, err)
+		return nil, err
 	}
-	sess.inZone(loc)
 	if s.doctor != 0 && sess.DoctorID != s.doctor {
 		return nil, Forbidden("session %d is another doctor's; a doctor may change only their own sessions", id)
 	}

@@ -2,6 +2,7 @@ package scheduling
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -46,28 +47,43 @@ func queueExaminations(batch *pgx.Batch, sessions []Session) {
 
 // GetSession returns a session with its examinations and audit trail, times in the branch's zone.
 func (s *Service) GetSession(ctx context.Context, id ID) (*Session, error) {
+	return readSession(ctx, s.db, id, false)
+}
+
+// readSession reads a session with its examinations, times in the branch's zone, in one round trip.
+// For a change (forUpdate) it locks the row until db's transaction ends and leaves the audit trail
+// out; otherwise the trail comes with it.
+func readSession(ctx context.Context, db DB, id ID, forUpdate bool) (*Session, error) {
 	sessions := make([]Session, 1)
 	sess := &sessions[0]
 	sess.ID = id // queueExaminations keys on it before the row is read
 	var tz string
+	lock := ""
+	if forUpdate {
+		lock = ` FOR UPDATE OF s`
+	}
 	batch := &pgx.Batch{}
-	batch.Queue(sessionSelect+` WHERE s.id = $1`, id).QueryRow(func(row pgx.Row) error { return scanSession(row, sess, &tz) })
+	batch.Queue(sessionSelect+` WHERE s.id = $1`+lock, id).QueryRow(func(row pgx.Row) error { return scanSession(row, sess, &tz) })
 	queueExaminations(batch, sessions)
-	batch.Queue(`SELECT at, actor, action, from_status, to_status, detail FROM session_events
-		WHERE session_id = $1 ORDER BY id`, id).Query(func(rows pgx.Rows) error {
-		var err error
-		sess.History, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Event, error) {
-			var e Event
-			return e, row.Scan(&e.At, &e.Actor, &e.Action, &e.From, &e.To, &e.Detail)
+	if !forUpdate {
+		batch.Queue(`SELECT at, actor, action, from_status, to_status, detail FROM session_events
+			WHERE session_id = $1 ORDER BY id`, id).Query(func(rows pgx.Rows) error {
+			var err error
+			sess.History, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Event, error) {
+				var e Event
+				return e, row.Scan(&e.At, &e.Actor, &e.Action, &e.From, &e.To, &e.Detail)
+			})
+			return err
 		})
-		return err
-	})
-	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
+	}
+	if err := db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, noRows(err, "session", id)
 	}
-	if loc, err := LoadLocation(tz); err == nil {
-		sess.inZone(loc)
+	loc, err := LoadLocation(tz)
+	if err != nil {
+		return nil, fmt.Errorf("session %d: %w", id, err)
 	}
+	sess.inZone(loc)
 	return sess, nil
 }
 
