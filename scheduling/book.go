@@ -97,9 +97,9 @@ func (s *Service) bookWith(ctx context.Context, actor Actor, in BookingInput, st
 		sess.OpenedAt, sess.CompletedAt = &sess.Start, &sess.End
 	}
 	idem := idempotency{key: in.IdempotencyKey, fingerprint: fingerprint}
-	return sess, s.place(ctx, st.branch, st.loc, st.exams, sess, in.RoomID, 0, now, func(tx pgx.Tx) error {
-		return s.insertSession(ctx, tx, actor, sess, idem, now)
-	})
+	return sess, s.place(ctx, st.branch, st.loc, st.exams, sess, in.RoomID, 0, now, func(q DB) error {
+		return s.insertSession(ctx, q, actor, sess, idem, now)
+	}, s.heard(ActionBooked))
 }
 
 // codeStaleSetup is internal: the catalog changed since the setup a booking used was read.
@@ -118,18 +118,18 @@ func (sess *Session) schedule(start time.Time, exams []Examination) {
 }
 
 // place checks that sess fits the calendar (excluding the session exclude, when it is being moved),
-// picks its room, and runs write in a transaction. A room picked automatically that a concurrent
+// picks its room, and runs write (in a transaction when inTx; see Service.write). A room picked automatically that a concurrent
 // booking took first is picked again, so that only a truly full set of rooms answers slot_taken. A
 // taken or closed time answers with the nearest free alternatives.
 func (s *Service) place(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, sess *Session,
-	room *ID, exclude ID, now time.Time, write func(pgx.Tx) error) error {
+	room *ID, exclude ID, now time.Time, write func(DB) error, inTx bool) error {
 	var err error
 	for attempt := 0; attempt < 4; attempt++ {
 		sess.RoomID = room
 		if err = s.checkFits(ctx, branch, loc, exams, sess, exclude, now); err != nil {
 			break
 		}
-		if err = s.inTx(ctx, write); !IsCode(err, codeRoomTaken) {
+		if err = s.write(ctx, write, inTx); !IsCode(err, codeRoomTaken) {
 			break
 		}
 		if room != nil {
@@ -194,15 +194,15 @@ func (in BookingInput) fingerprint() []byte {
 }
 
 // insertSession writes the session, its examinations, its audit row and its NOTIFY in one statement,
-// then passes the change to the listeners.
-func (s *Service) insertSession(ctx context.Context, tx pgx.Tx, actor Actor, sess *Session, idem idempotency, now time.Time) error {
+// then passes the change to the listeners, when any hears it: q is then a transaction.
+func (s *Service) insertSession(ctx context.Context, q DB, actor Actor, sess *Session, idem idempotency, now time.Time) error {
 	pos, exams, starts, ends := sess.examinationColumns()
 	var key *string
 	var request []byte
 	if idem.key != "" {
 		key, request = &idem.key, idem.fingerprint
 	}
-	err := tx.QueryRow(ctx, `
+	err := q.QueryRow(ctx, `
 		WITH s AS (
 			INSERT INTO sessions (patient_id, branch_id, doctor_id, room_id, starts_at, ends_at, status, channel, opened_at,
 				completed_at, idempotency_key, idempotency_request, created_at, updated_at)
@@ -226,6 +226,10 @@ func (s *Service) insertSession(ctx context.Context, tx pgx.Tx, actor Actor, ses
 	}
 	sess.CreatedAt = now.In(sess.Start.Location())
 	// The statement above wrote the audit row and the NOTIFY that commit writes for other changes.
+	tx, ok := q.(pgx.Tx)
+	if !ok {
+		return nil
+	}
 	return s.tell(ctx, tx, Change{Action: ActionBooked, Actor: actor, Session: sess})
 }
 

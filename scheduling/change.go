@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -39,7 +40,22 @@ type Change struct {
 
 // Listener reacts to a change inside its transaction: billing builds or refuses, the queue and
 // reminders follow. A listener's error aborts the whole change and is answered to the caller.
-type Listener func(ctx context.Context, tx pgx.Tx, ch Change) error
+type Listener struct {
+	// Actions are the actions it hears; none means every action. A booking no listener hears is
+	// written as one atomic statement, without the round trips of an explicit transaction.
+	Actions []string
+	Hear    func(ctx context.Context, tx pgx.Tx, ch Change) error
+}
+
+// hears reports whether l is called for action.
+func (l Listener) hears(action string) bool {
+	return len(l.Actions) == 0 || slices.Contains(l.Actions, action)
+}
+
+// heard reports whether any listener hears action.
+func (s *Service) heard(action string) bool {
+	return slices.ContainsFunc(s.cfg.Listeners, func(l Listener) bool { return l.hears(action) })
+}
 
 // Notice is what NOTIFY carries: enough for a listener elsewhere to know which branch day to refresh.
 type Notice struct {
@@ -101,7 +117,10 @@ func (s *Service) commit(ctx context.Context, tx pgx.Tx, ch Change) error {
 // alone: its insert writes the audit row and the NOTIFY in the same statement, to spare a round trip.
 func (s *Service) tell(ctx context.Context, tx pgx.Tx, ch Change) error {
 	for _, l := range s.cfg.Listeners {
-		if err := l(ctx, tx, ch); err != nil {
+		if !l.hears(ch.Action) {
+			continue
+		}
+		if err := l.Hear(ctx, tx, ch); err != nil {
 			return err
 		}
 	}

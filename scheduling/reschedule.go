@@ -108,7 +108,7 @@ func (s *Service) replan(ctx context.Context, actor Actor, id ID, action string,
 			err = s.patientBusy(ctx, &next, id)
 		}
 	} else {
-		err = s.place(ctx, branch, loc, exams, &next, p.room, id, now, write)
+		err = s.place(ctx, branch, loc, exams, &next, p.room, id, now, func(q DB) error { return write(q.(pgx.Tx)) }, true)
 	}
 	if err != nil {
 		return nil, err

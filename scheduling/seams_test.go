@@ -153,7 +153,7 @@ func (r *recorder) actions() []string {
 func TestEveryChangePassesOnePoint(t *testing.T) {
 	t.Parallel()
 	rec := &recorder{fail: "never"}
-	b := schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{rec.listen}})
+	b := schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{{Hear: rec.listen}}})
 	ctx := context.Background()
 	_, err := b.Pool.Exec(ctx, `CREATE TABLE listener_log (session_id bigint, action text)`)
 	require.NoError(t, err)
@@ -205,7 +205,7 @@ func TestEveryChangePassesOnePoint(t *testing.T) {
 func TestListenerErrorAbortsTheChange(t *testing.T) {
 	t.Parallel()
 	rec := &recorder{fail: scheduling.ActionCheckedIn}
-	b := schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{rec.listen}})
+	b := schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{{Hear: rec.listen}}})
 	ctx := context.Background()
 	_, err := b.Pool.Exec(ctx, `CREATE TABLE listener_log (session_id bigint, action text)`)
 	require.NoError(t, err)
@@ -283,4 +283,24 @@ func TestNotifyIsDeliveredOnCommit(t *testing.T) {
 	require.NoError(t, tx.Rollback(ctx))
 	_, err = next(200 * time.Millisecond)
 	require.True(t, errors.Is(err, context.DeadlineExceeded), "a rolled-back change is not announced: %v", err)
+}
+
+// TestListenerHearsOnlyItsActions: a listener that names its actions is called for those alone, and
+// a booking no listener hears is still written whole, with its audit row.
+func TestListenerHearsOnlyItsActions(t *testing.T) {
+	t.Parallel()
+	rec := &recorder{fail: "never"}
+	b := schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{
+		{Actions: []string{scheduling.ActionCancelled}, Hear: rec.listen}}})
+	ctx := context.Background()
+	_, err := b.Pool.Exec(ctx, `CREATE TABLE listener_log (session_id bigint, action text)`)
+	require.NoError(t, err)
+	c := schedtest.NewClinic(t, b.Svc)
+	s := schedtest.Must(b.Svc.Book(ctx, "desk", c.Booking(c.At(4, 10, 0))))(t)
+	schedtest.Must(b.Svc.CheckIn(ctx, "desk", s.ID))(t)
+	schedtest.Must(b.Svc.Cancel(ctx, "desk", s.ID, "Feels better"))(t)
+	require.Equal(t, []string{"cancelled"}, rec.actions())
+	got := schedtest.Must(b.Svc.GetSession(ctx, s.ID))(t)
+	require.Len(t, got.History, 3)
+	require.Len(t, got.Examinations, 1)
 }

@@ -81,6 +81,16 @@ func (s *Service) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, s.db, fn)
 }
 
+// write runs fn, which writes in one statement, in a transaction when inTx or when the service runs
+// in the caller's (a refused statement must not abort it), and otherwise alone: one statement is
+// atomic, and sparing BEGIN and COMMIT spares two round trips.
+func (s *Service) write(ctx context.Context, fn func(DB) error, inTx bool) error {
+	if _, joined := s.db.(pgx.Tx); inTx || joined {
+		return s.inTx(ctx, func(tx pgx.Tx) error { return fn(tx) })
+	}
+	return fn(s.db)
+}
+
 // ID identifies a record. It travels as a string in JSON (API.md: IDs are strings).
 type ID int64
 

@@ -157,13 +157,14 @@ func TestDatabaseRefusesOverlapEvenWithoutTheService(t *testing.T) {
 func TestDelete(t *testing.T) {
 	t.Parallel()
 	var paid sync.Map
-	b := schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{
-		func(ctx context.Context, tx pgx.Tx, ch scheduling.Change) error {
-			if _, ok := paid.Load(ch.Session.ID); ok && ch.Action == scheduling.ActionDeleted {
+	b := schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{{
+		Actions: []string{scheduling.ActionDeleted},
+		Hear: func(ctx context.Context, tx pgx.Tx, ch scheduling.Change) error {
+			if _, ok := paid.Load(ch.Session.ID); ok {
 				return scheduling.ErrFinancialHistory
 			}
 			return nil
-		}}})
+		}}}})
 	c := schedtest.NewClinic(t, b.Svc)
 	ctx := context.Background()
 	kept, err := b.Svc.Book(ctx, "desk", c.Booking(c.At(5, 9, 0)))

@@ -28,6 +28,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
 
+	"clinic/cmd/internal/listeners"
 	"clinic/scheduling"
 	"clinic/web"
 	"clinic/web/access"
@@ -130,7 +131,7 @@ func run(ctx context.Context, o options) (int, error) {
 	go acc.WatchRevocations(watchCtx, pool, logger)
 	handler := web.NewHandler(web.Deps{
 		Logger: logger, Pool: pool, Redis: rdb,
-		Scheduling: scheduling.NewService(pool, logger, time.Now, scheduling.Config{}),
+		Scheduling: scheduling.NewService(pool, logger, time.Now, scheduling.Config{Listeners: listeners.All()}),
 		Access:     acc,
 	})
 	baseURL, stopServer, err := serve(handler)

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
 
+	"clinic/cmd/internal/listeners"
 	"clinic/migrations"
 	"clinic/scheduling"
 	"clinic/scheduling/changefeed"
@@ -79,7 +80,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	feed := changefeed.New(pool, logger)
 	go feed.Run(ctx)
 	sched := scheduling.NewService(pool, logger, time.Now, scheduling.Config{PhoneRegion: cfg.PhoneRegion,
-		Listeners: []scheduling.Listener{record.KeepRecords}})
+		Listeners: listeners.All()})
 	acc := access.NewStore(pool, time.Now)
 	go acc.WatchRevocations(ctx, pool, logger)
 	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Now: time.Now,

@@ -87,10 +87,9 @@ func (s *Store) loadSession(ctx context.Context, db scheduling.DB, c Caller, id 
 
 // KeepRecords is a scheduling listener that refuses to delete a session that has a clinical record:
 // like financial history, clinical history is never lost (DESIGN 3.2, 7).
-func KeepRecords(ctx context.Context, tx pgx.Tx, ch scheduling.Change) error {
-	if ch.Action != scheduling.ActionDeleted {
-		return nil
-	}
+var KeepRecords = scheduling.Listener{Actions: []string{scheduling.ActionDeleted}, Hear: keepRecord}
+
+func keepRecord(ctx context.Context, tx pgx.Tx, ch scheduling.Change) error {
 	var kept bool
 	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM session_records WHERE session_id = $1)`, ch.Session.ID).Scan(&kept); err != nil {
 		return fmt.Errorf("record: check before delete: %w", err)

@@ -1,0 +1,13 @@
+// Package listeners names the session-change listeners that every process serving the product wires
+// into scheduling, so the server and the load tool run the same work with each change.
+package listeners
+
+import (
+	"clinic/scheduling"
+	"clinic/scheduling/record"
+)
+
+// All returns the listeners, in the order they are called.
+func All() []scheduling.Listener {
+	return []scheduling.Listener{record.KeepRecords}
+}
