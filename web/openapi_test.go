@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/require"
 
@@ -212,4 +213,22 @@ func TestDocsAreServed(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestOpenAPIPartsMerge: a part adds its paths and schemas, and one that repeats a path is refused.
+func TestOpenAPIPartsMerge(t *testing.T) {
+	t.Parallel()
+	base := `{"openapi":"3.1.0","paths":{"/a":{}},"components":{"schemas":{"A":{}},"securitySchemes":{"t":{}}}}`
+	merged, err := mergeOpenAPI(fstest.MapFS{
+		"openapi.json":   {Data: []byte(base)},
+		"openapi/b.json": {Data: []byte(`{"paths":{"/b":{}},"components":{"schemas":{"B":{}}}}`)},
+	})
+	require.NoError(t, err)
+	require.JSONEq(t, `{"openapi":"3.1.0","paths":{"/a":{},"/b":{}},
+		"components":{"schemas":{"A":{},"B":{}},"securitySchemes":{"t":{}}}}`, string(merged))
+	_, err = mergeOpenAPI(fstest.MapFS{
+		"openapi.json":   {Data: []byte(base)},
+		"openapi/b.json": {Data: []byte(`{"paths":{"/a":{}}}`)},
+	})
+	require.ErrorContains(t, err, "openapi/b.json: path /a is already described")
 }
