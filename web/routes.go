@@ -78,5 +78,9 @@ func (s *Server) routes() *gin.Engine {
 	read.PUT("/sessions/:id/examinations", s.setSessionExaminations)
 	api.DELETE("/sessions/:id", allow(access.Owner), s.deleteSession)
 	s.recordRoutes(api)
+	s.catalogEditRoutes(api)
+	s.queueRoutes(api)
+	s.trackerRoutes(r, bounded, api)
+	s.billingRoutes(api)
 	return r
 }

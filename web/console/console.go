@@ -133,4 +133,8 @@ func (con *Console) Mount(r gin.IRouter) {
 	owner := in.Group("", con.allow(access.Owner))
 	owner.GET("/sign-ins", con.signins)
 	owner.POST("/sign-ins/:id/end", con.endSignin)
+	con.catalogSettingsRoutes(in)
+	con.examSettingsRoutes(in)
+	con.staffSettingsRoutes(in)
+	con.queueRoutes(in)
 }
