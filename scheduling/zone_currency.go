@@ -2,6 +2,8 @@ package scheduling
 
 import (
 	_ "embed"
+	"maps"
+	"slices"
 	"strings"
 	// The zone data itself travels in the binary, so a machine without /usr/share/zoneinfo still
 	// resolves every canonical name.
@@ -35,6 +37,9 @@ func parseZones(text string) map[string]bool {
 
 // IsCanonicalZone reports whether name is a canonical IANA time zone name.
 func IsCanonicalZone(name string) bool { return canonicalZones[name] }
+
+// CanonicalZones lists the canonical IANA zone names in order, for a choice of a branch's zone.
+func CanonicalZones() []string { return slices.Sorted(maps.Keys(canonicalZones)) }
 
 // fundCodes are ISO 4217 codes of funds and units of account (e.g. USN, next-day dollars), which are
 // active in the list but not money a patient pays with.
