@@ -121,7 +121,7 @@ func (s *Service) availabilityCalendar(ctx context.Context, q AvailabilityQuery)
 	if len(doctors) == 0 {
 		return nil, nil
 	}
-	return s.loadCalendar(ctx, st.branch, st.loc, st.exams, doctors, nil, 0, q.From, q.To)
+	return s.loadCalendar(ctx, st.branch, st.loc, st.exams, doctors, nil, 0, q.From, q.To, nil)
 }
 
 // unqualified explains why a doctor cannot take a session: unknown (404) or not performing it (422).

@@ -290,7 +290,8 @@ func (s *Service) replay(ctx context.Context, key string, fingerprint []byte) (*
 // record a visit in the past (DESIGN 3.2) under the same rules; online channels get notice and horizon.
 func (s *Service) checkFits(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, sess *Session, exclude ID, now time.Time) error {
 	day := DateOf(sess.Start)
-	cal, err := s.loadCalendar(ctx, branch, loc, exams, []ID{sess.DoctorID}, sess.RoomID, exclude, day, day)
+	cal, err := s.loadCalendar(ctx, branch, loc, exams, []ID{sess.DoctorID}, sess.RoomID, exclude, day, day,
+		&availability.Interval{Start: sess.Start, End: sess.End})
 	if err != nil {
 		return err
 	}
@@ -328,7 +329,7 @@ func (s *Service) checkFits(ctx context.Context, branch *Branch, loc *time.Locat
 // the room asked for when there was one.
 func (s *Service) withAlternatives(ctx context.Context, e *Error, branch *Branch, loc *time.Location, exams []Examination, sess *Session, room *ID, exclude ID, now time.Time) error {
 	day := DateOf(sess.Start)
-	cal, err := s.loadCalendar(ctx, branch, loc, exams, []ID{sess.DoctorID}, room, exclude, addDays(day, -1), addDays(day, 7))
+	cal, err := s.loadCalendar(ctx, branch, loc, exams, []ID{sess.DoctorID}, room, exclude, addDays(day, -1), addDays(day, 7), nil)
 	if err != nil {
 		return err
 	}

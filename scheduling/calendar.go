@@ -132,10 +132,12 @@ func qualifiedDoctors(exams []Examination) []ID {
 // loadCalendar reads the attendance, exceptions, blocks and sessions of doctorIDs at the branch, and
 // the rooms the session could use, for local dates [from, to], in one round trip. A room asked for
 // (room non-nil) is the only room considered, and is held even when no examination needs one. The
-// session exclude (when non-zero) is left out, as when that session is being moved.
-func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, doctorIDs []ID, room *ID, exclude ID, from, to Date) (*calendar, error) {
+// session exclude (when non-zero) is left out, as when that session is being moved. When around is
+// given, only the sessions and blocks that overlap it are read: enough to tell whether a session
+// there fits, since valid starts are computed exactly rather than on a grid (availability.Fits).
+func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, doctorIDs []ID, room *ID, exclude ID, from, to Date, around *availability.Interval) (*calendar, error) {
 	batch := &pgx.Batch{}
-	cal := queueCalendar(batch, branch, loc, exams, doctorIDs, room, exclude, from, to)
+	cal := queueCalendar(batch, branch, loc, exams, doctorIDs, room, exclude, from, to, around)
 	batch.Queue(catalogVersionSQL).QueryRow(func(row pgx.Row) error { return row.Scan(&cal.version) })
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("load calendar: %w", err)
@@ -144,11 +146,14 @@ func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Lo
 }
 
 // queueCalendar queues loadCalendar's reads on batch; the calendar is complete once the batch has run.
-func queueCalendar(batch *pgx.Batch, branch *Branch, loc *time.Location, exams []Examination, doctorIDs []ID, room *ID, exclude ID, from, to Date) *calendar {
+func queueCalendar(batch *pgx.Batch, branch *Branch, loc *time.Location, exams []Examination, doctorIDs []ID, room *ID, exclude ID, from, to Date, around *availability.Interval) *calendar {
 	cal := &calendar{branch: branch, loc: loc, engineExams: engineExams(exams), from: from, to: to,
 		roomBlocks: map[int64][]availability.Interval{}}
 	// Sessions may run past midnight, so busy time is read a day either side.
 	lo, hi := midnight(addDays(from, -1), loc), midnight(addDays(to, 2), loc)
+	if around != nil {
+		lo, hi = around.Start, around.End
+	}
 	var roomFilter []ID
 	cal.needsRoom, roomFilter = suitableRooms(exams, room)
 	byDoctor := make(map[ID]*doctorCalendar, len(doctorIDs))

@@ -1,6 +1,6 @@
 // Command bookload measures how fast the clinic books sessions over HTTP and compares it with
 // pgbench's default (TPC-B-like) transaction on the same PostgreSQL server. The ratio
-// bookings/s ÷ pgbench tps is roughly independent of the machine; the budget is ≥ 0.30.
+// bookings/s ÷ pgbench tps is roughly independent of the machine; the budget is ≥ 0.50.
 //
 //	go run ./cmd/bookload [-clients 16] [-duration 10s] [-admin-url URL] [-redis-url URL]
 //	                      [-pgbench-clients N] [-keep] [-cpuprofile FILE]
@@ -35,7 +35,7 @@ import (
 )
 
 // budget is the least acceptable ratio of bookings per second to pgbench transactions per second.
-const budget = 0.30
+const budget = 0.50
 
 // options are the command-line flags.
 type options struct {
