@@ -25,8 +25,8 @@ func (s *Store) CreateUser(ctx context.Context, email, password string, role Rol
 	if err := checkDoctor("account", role, doctor); err != nil {
 		return 0, err
 	}
-	if len(password) < 10 {
-		return 0, errors.New("a password needs at least 10 characters")
+	if err := checkPassword(password); err != nil {
+		return 0, err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
 	if err != nil {
@@ -44,11 +44,12 @@ func (s *Store) CreateUser(ctx context.Context, email, password string, role Rol
 	return id, nil
 }
 
-// Login checks a console user's password.
+// Login checks a console user's password. A disabled user is refused like a wrong password.
 func (s *Store) Login(ctx context.Context, email, password string) (Principal, error) {
 	var hash string
 	p := Principal{Kind: "user", Name: strings.ToLower(strings.TrimSpace(email))}
-	err := s.db.QueryRow(ctx, `SELECT id, role, coalesce(doctor_id, 0), password_hash FROM users WHERE email = $1`, p.Name).
+	err := s.db.QueryRow(ctx, `SELECT id, role, coalesce(doctor_id, 0), password_hash FROM users
+		WHERE email = $1 AND disabled_at IS NULL`, p.Name).
 		Scan(&p.ID, &p.Role, &p.DoctorID, &hash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// Hash anyway so a missing account takes as long as a wrong password.
