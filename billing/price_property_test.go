@@ -90,11 +90,11 @@ func TestPriceIsDeterministic(t *testing.T) {
 func TestMulDivRound(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct{ a, b, d, want int64 }{
-		{5, 1000, 10000, 1},    // 0.5 → 1
-		{-5, 1000, 10000, -1},  // −0.5 → −1: away from zero, not up
-		{4, 1000, 10000, 0},    // 0.4 → 0
-		{15, 1000, 10000, 2},   // 1.5 → 2
-		{25, 1000, 10000, 3},   // 2.5 → 3, not banker's 2
+		{5, 1000, 10000, 1},   // 0.5 → 1
+		{-5, 1000, 10000, -1}, // −0.5 → −1: away from zero, not up
+		{4, 1000, 10000, 0},   // 0.4 → 0
+		{15, 1000, 10000, 2},  // 1.5 → 2
+		{25, 1000, 10000, 3},  // 2.5 → 3, not banker's 2
 		{MaxUnitPrice * MaxQuantity * 11, MaxTaxRateBP, 10000, MaxUnitPrice * MaxQuantity * 110}, // 128-bit product
 	} {
 		require.Equalf(t, c.want, mulDivRound(c.a, c.b, c.d), "%d × %d / %d", c.a, c.b, c.d)

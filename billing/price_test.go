@@ -40,8 +40,8 @@ func TestPriceGolden(t *testing.T) {
 	}{
 		{
 			// 150.00 less 100% = 0.00; tax 23% of 0.00 = 0.00: nothing due, not a cent either way.
-			name: "full_discount_leaves_exactly_zero",
-			in:   Input{Currency: "USD", TaxRateBP: 2300, Items: []Item{exam(1, 15000, true)}, ManualDiscountBP: 10000},
+			name:  "full_discount_leaves_exactly_zero",
+			in:    Input{Currency: "USD", TaxRateBP: 2300, Items: []Item{exam(1, 15000, true)}, ManualDiscountBP: 10000},
 			lines: []lineWant{{subtotal: 15000, discount: 15000, net: 0, tax: 0, total: 0, patient: 0, due: 0}},
 		},
 		{
