@@ -84,7 +84,8 @@ func (d *calData) title(from, to scheduling.Date) string {
 }
 
 // freeSlots are the bookable starts of the day: for the chosen examination, or else for each doctor
-// their first examination at the branch, so that every doctor's free time shows.
+// their first examination at the branch that any time of day allows (one limited to service windows
+// only when they have no other), so that every doctor's free time shows.
 func (d *calData) freeSlots(ctx context.Context) ([]freeSlot, error) {
 	exams, err := d.con.sched.ListExaminations(ctx, d.branch.ID)
 	if err != nil || len(exams) == 0 {
@@ -101,7 +102,11 @@ func (d *calData) freeSlots(ctx context.Context) ([]freeSlot, error) {
 	wanted := map[scheduling.ID][]scheduling.ID{} // examination: the doctors whose first it is
 	var order []scheduling.ID
 	seen := map[scheduling.ID]bool{}
-	for _, e := range exams {
+	anyTime := slices.Clone(exams)
+	slices.SortStableFunc(anyTime, func(a, b scheduling.Examination) int {
+		return cmp.Compare(len(a.Windows), len(b.Windows))
+	})
+	for _, e := range anyTime {
 		if q.Exam != 0 && e.ID != q.Exam {
 			continue
 		}

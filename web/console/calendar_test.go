@@ -121,3 +121,32 @@ func TestCalendarWeekAndRoomViews(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, br.get("/console/calendar?view=month").status)
 	require.Equal(t, http.StatusNotFound, br.get("/console/calendar?branch=999999").status)
 }
+
+// TestCalendarFreeTimeOfADoctorWhoseFirstExaminationHasWindows: a doctor whose first examination
+// is bookable only in a morning window still shows their afternoon free time, through another.
+func TestCalendarFreeTimeOfADoctorWhoseFirstExaminationHasWindows(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	c := tb.clinic
+	cardio := c.AddDoctor(t, tb.Svc, "Bruno Costa")
+	ten, price, no := 10, int64(1500), false
+	schedtest.Must(tb.Svc.CreateExamination(ctx, scheduling.ExaminationInput{Code: "LAB01", Name: "Blood draw",
+		Price: &price, DurationMinutes: &ten, Taxable: &no, BranchIDs: []scheduling.ID{c.Branch.ID},
+		DoctorIDs: []scheduling.ID{cardio.ID}, Windows: []scheduling.WeeklyHours{{Weekday: 2, Start: "08:00", End: "09:00"}}}))(t)
+	consult := c.AddExamination(t, tb.Svc, "CAR03", false, cardio.ID)
+
+	br := tb.signedIn(t, access.Receptionist)
+	p := br.get("/console/calendar?date=2027-01-05")
+	require.Equal(t, http.StatusOK, p.status, p.body)
+	var afternoon []string
+	for _, m := range regexp.MustCompile(`class="cal-item cal-free" href="([^"]+)"`).FindAllStringSubmatch(p.body, -1) {
+		u, err := url.Parse(strings.ReplaceAll(m[1], "&amp;", "&"))
+		require.NoError(t, err)
+		if u.Query().Get("doctor") == cardio.ID.String() && u.Query().Get("start") >= "2027-01-05T12:00" {
+			afternoon = append(afternoon, u.Query().Get("start"))
+			require.Equal(t, consult.ID.String(), u.Query().Get("exam"))
+		}
+	}
+	require.NotEmpty(t, afternoon, "the doctor's afternoon is free and shows")
+}
