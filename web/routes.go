@@ -31,8 +31,11 @@ func (s *Server) routes() *gin.Engine {
 		s.console.Mount(bounded)
 	}
 
-	// Long-lived streams: authenticated like the API, without its time limit.
+	// Long-lived streams: authenticated like the API or the console, without their time limit.
 	r.GET("/api/v1/events", s.authenticate, allow(anyStaff...), s.events)
+	if s.console != nil {
+		s.console.MountStreams(r)
+	}
 
 	api := bounded.Group("/api/v1", s.authenticate)
 	read := api.Group("", allow(anyStaff...))

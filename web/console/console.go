@@ -22,6 +22,8 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"clinic/scheduling"
+	"clinic/scheduling/changefeed"
+	"clinic/scheduling/queue"
 	"clinic/web/access"
 )
 
@@ -72,6 +74,10 @@ type Deps struct {
 	Redis      *redis.Client
 	Scheduling *scheduling.Service
 	Access     *access.Store
+	// Queue is the waiting-room queue (nil: built on DB, which must then be a scheduling.DB).
+	Queue *queue.Service
+	// Feed follows committed session changes for the live pages (nil: they do not update by themselves).
+	Feed *changefeed.Feed
 	// Now is the clock of session times and lock-outs (nil: the system clock).
 	Now    func() time.Time
 	Config Config
@@ -83,6 +89,8 @@ type Console struct {
 	db       DB
 	sched    *scheduling.Service
 	acc      *access.Store
+	queue    *queue.Service
+	feed     *changefeed.Feed
 	now      func() time.Time
 	cfg      Config
 	pages    pages
@@ -109,8 +117,23 @@ func New(d Deps) (*Console, error) {
 	if now == nil {
 		now = time.Now
 	}
-	return &Console{log: d.Logger, db: d.DB, sched: d.Scheduling, acc: d.Access, now: now, cfg: cfg, pages: p, assets: a,
-		throttle: &throttle{rdb: d.Redis, prefix: cfg.RedisPrefix, policy: cfg.Lockout}}, nil
+	q := d.Queue
+	if q == nil {
+		db, ok := d.DB.(scheduling.DB)
+		if !ok {
+			return nil, errors.New("console: Queue is required when DB cannot run batches")
+		}
+		q = queue.New(db, d.Scheduling)
+	}
+	return &Console{log: d.Logger, db: d.DB, sched: d.Scheduling, acc: d.Access, queue: q, feed: d.Feed, now: now,
+		cfg: cfg, pages: p, assets: a, throttle: &throttle{rdb: d.Redis, prefix: cfg.RedisPrefix, policy: cfg.Lockout}}, nil
+}
+
+// MountStreams adds the console's long-lived event streams under Prefix: signed-in like every page,
+// without the time limit of the group Mount is given.
+func (con *Console) MountStreams(r gin.IRouter) {
+	g := r.Group(Prefix, securityHeaders, con.requireSession)
+	con.queueStreamRoutes(g)
 }
 
 // Mount adds the console's routes under Prefix.
