@@ -65,10 +65,9 @@ func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		for _, k := range slices.Sorted(maps.Keys(p.Paths)) {
-			if _, dup := into.Paths[k]; dup {
-				return nil, fmt.Errorf("%s: path %s is already described", name, k)
+			if into.Paths[k], err = mergePath(into.Paths[k], p.Paths[k]); err != nil {
+				return nil, fmt.Errorf("%s: path %s: %w", name, k, err)
 			}
-			into.Paths[k] = p.Paths[k]
 		}
 		for _, k := range slices.Sorted(maps.Keys(p.Components.Schemas)) {
 			if _, dup := into.Components.Schemas[k]; dup {
@@ -89,6 +88,29 @@ func mergeOpenAPI(fsys fs.FS) ([]byte, error) {
 	}
 	if base["paths"], err = json.Marshal(into.Paths); err != nil {
 		return nil, err
+	}
+	return json.Marshal(base)
+}
+
+// mergePath adds a part's operations to a path another part already describes (a PUT beside its
+// GET); an operation described twice is a mistake. The path's parameters are the first part's.
+func mergePath(into, add json.RawMessage) (json.RawMessage, error) {
+	if into == nil {
+		return add, nil
+	}
+	var base, more map[string]json.RawMessage
+	if err := json.Unmarshal(into, &base); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(add, &more); err != nil {
+		return nil, err
+	}
+	for _, k := range slices.Sorted(maps.Keys(more)) {
+		if _, dup := base[k]; dup && k != "parameters" {
+			return nil, fmt.Errorf("%s is already described", k)
+		} else if !dup {
+			base[k] = more[k]
+		}
 	}
 	return json.Marshal(base)
 }

@@ -215,7 +215,8 @@ func TestDocsAreServed(t *testing.T) {
 	}
 }
 
-// TestOpenAPIPartsMerge: a part adds its paths and schemas, and one that repeats a path is refused.
+// TestOpenAPIPartsMerge: a part adds its paths, operations and schemas, and one that repeats an
+// operation is refused.
 func TestOpenAPIPartsMerge(t *testing.T) {
 	t.Parallel()
 	base := `{"openapi":"3.1.0","paths":{"/a":{}},"components":{"schemas":{"A":{}},"securitySchemes":{"t":{}}}}`
@@ -228,7 +229,8 @@ func TestOpenAPIPartsMerge(t *testing.T) {
 		"components":{"schemas":{"A":{},"B":{}},"securitySchemes":{"t":{}}}}`, string(merged))
 	_, err = mergeOpenAPI(fstest.MapFS{
 		"openapi.json":   {Data: []byte(base)},
-		"openapi/b.json": {Data: []byte(`{"paths":{"/a":{}}}`)},
+		"openapi/b.json": {Data: []byte(`{"paths":{"/a":{"get":{}}}}`)},
+		"openapi/c.json": {Data: []byte(`{"paths":{"/a":{"get":{}}}}`)},
 	})
-	require.ErrorContains(t, err, "openapi/b.json: path /a is already described")
+	require.ErrorContains(t, err, "openapi/c.json: path /a: get is already described")
 }
