@@ -1,0 +1,260 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"clinic/scheduling"
+	"clinic/scheduling/schedtest"
+	"clinic/web/access"
+)
+
+func TestSettingsAreForOwnersAndManagersOnly(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	branch := "/console/settings/branches/" + idPath(tb.clinic.Branch.ID)
+	doctor := "/console/settings/doctors/" + idPath(tb.clinic.Doctor.ID)
+	for _, role := range []access.Role{access.Receptionist, access.Doctor} {
+		br := tb.signedIn(t, role)
+		token := csrf(t, br.get("/console/"))
+		require.NotContains(t, br.get("/console/").body, `href="/console/settings"`, role)
+		for _, path := range []string{"/console/settings", "/console/settings/branches", "/console/settings/branches/new",
+			branch, "/console/settings/doctors", doctor} {
+			p := br.get(path)
+			require.Equal(t, http.StatusForbidden, p.status, "%s %s", role, path)
+			require.Contains(t, p.body, "may not open this page")
+		}
+		for _, path := range []string{"/console/settings/branches", branch, branch + "/rooms", "/console/settings/doctors",
+			doctor + "/attendance/" + idPath(tb.clinic.Branch.ID)} {
+			p := br.post(path, url.Values{"csrf": {token}, "name": {"Mallory"}, "room_name": {"Mallory"}})
+			require.Equal(t, http.StatusForbidden, p.status, "%s %s", role, path)
+		}
+	}
+	rooms := schedtest.Must(tb.Svc.ListRooms(context.Background(), 0))(t)
+	require.Len(t, rooms, 2)
+	require.Len(t, schedtest.Must(tb.Svc.ListDoctors(context.Background()))(t), 1)
+
+	// A manager sees the clinic's settings; the users' page is the owner's alone.
+	p := tb.signedIn(t, access.Manager).get("/console/settings")
+	require.Equal(t, http.StatusOK, p.status)
+	require.Contains(t, p.body, `<a href="/console/settings" aria-current="page">Settings</a>`)
+	for _, want := range []string{"/console/settings/branches", "/console/settings/doctors", "/console/settings/examinations",
+		"/console/settings/cancel-reasons", "/console/settings/templates"} {
+		require.Contains(t, p.body, `href="`+want+`"`)
+	}
+	require.NotContains(t, p.body, "/console/settings/users")
+	p = tb.signedIn(t, access.Owner).get("/console/settings")
+	require.Equal(t, http.StatusOK, p.status)
+	require.Contains(t, p.body, `href="/console/settings/users"`)
+}
+
+// branchForm is a complete branch form: Monday to Friday 09:00–13:00 and 14:00–18:00, Friday until 15:00.
+func branchForm(token string) url.Values {
+	f := url.Values{"csrf": {token}, "name": {"Porto Ribeira"}, "timezone": {"Europe/Lisbon"}, "currency": {"eur"},
+		"tax_rate": {"6,5"}, "slot_interval": {""}, "min_notice": {"120"}, "horizon_days": {"60"}}
+	for wd := 1; wd <= 7; wd++ {
+		for i := range 3 {
+			f.Set(spanKey("hours", wd, i, "start"), "")
+			f.Set(spanKey("hours", wd, i, "end"), "")
+		}
+	}
+	for wd := 1; wd <= 5; wd++ {
+		f.Set(spanKey("hours", wd, 0, "start"), "09:00")
+		f.Set(spanKey("hours", wd, 0, "end"), "13:00")
+		f.Set(spanKey("hours", wd, 1, "start"), "14:00")
+		f.Set(spanKey("hours", wd, 1, "end"), "18:00")
+	}
+	f.Set(spanKey("hours", 5, 1, "end"), "15:00")
+	return f
+}
+
+func spanKey(prefix string, wd, i int, end string) string {
+	return prefix + "-" + strconv.Itoa(wd) + "-" + strconv.Itoa(i) + "-" + end
+}
+
+func TestBranchIsCreatedAndEditedWithItsHours(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	br := tb.signedIn(t, access.Manager)
+
+	p := br.get("/console/settings/branches")
+	require.Equal(t, http.StatusOK, p.status)
+	require.Contains(t, p.body, `href="/console/settings/branches/`+idPath(tb.clinic.Branch.ID)+`">Lisbon</a>`)
+	require.Contains(t, p.body, "Mon–Sat 08:00–13:00, 14:00–19:00")
+
+	p = br.get("/console/settings/branches/new")
+	require.Equal(t, http.StatusOK, p.status)
+	require.Contains(t, p.body, `<option>America/New_York</option>`)
+	require.NotContains(t, p.body, `<option>US/Eastern</option>`, "only canonical zones are offered")
+	token := csrf(t, p)
+
+	// Without the CSRF token nothing is created.
+	f := branchForm(token)
+	f.Del("csrf")
+	require.Equal(t, http.StatusForbidden, br.post("/console/settings/branches", f).status)
+	require.Len(t, schedtest.Must(tb.Svc.ListBranches(ctx))(t), 1)
+
+	p = br.post("/console/settings/branches", branchForm(token))
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	branches := schedtest.Must(tb.Svc.ListBranches(ctx))(t)
+	require.Len(t, branches, 2)
+	b := branches[1]
+	require.Equal(t, "/console/settings/branches/"+idPath(b.ID), p.location())
+	require.Equal(t, "EUR", b.Currency)
+	require.Equal(t, 650, b.TaxRateBP)
+	require.Equal(t, 120, b.MinNoticeMinutes)
+	require.Equal(t, 60, b.HorizonDays)
+	require.Nil(t, b.SlotIntervalMinutes)
+	require.Len(t, b.Hours, 10)
+	require.Contains(t, b.Hours, scheduling.WeeklyHours{Weekday: 5, Start: "14:00", End: "15:00"})
+
+	path := p.location()
+	p = br.get(path)
+	require.Contains(t, p.body, "Branch Porto Ribeira is added.")
+	require.Contains(t, p.body, `value="6.5"`)
+	require.Contains(t, p.body, `<option selected>Europe/Lisbon</option>`)
+	require.Contains(t, p.body, `name="hours-5-1-end" value="15:00"`)
+	require.Contains(t, p.body, `name="hours-5-2-start" value=""`, "a blank span is offered to add one")
+
+	// Saving replaces the whole branch: another zone, Saturday mornings, open until midnight on Friday.
+	f = branchForm(token)
+	f.Set("timezone", "America/New_York")
+	f.Set("currency", "USD")
+	f.Set("slot_interval", "15")
+	f.Set(spanKey("hours", 6, 0, "start"), "10:00")
+	f.Set(spanKey("hours", 6, 0, "end"), "12:00")
+	f.Set(spanKey("hours", 5, 2, "start"), "20:00")
+	f.Set(spanKey("hours", 5, 2, "end"), "00:00")
+	p = br.post(path, f)
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	got := schedtest.Must(tb.Svc.GetBranch(ctx, b.ID))(t)
+	require.Equal(t, "America/New_York", got.Timezone)
+	require.Equal(t, 15, *got.SlotIntervalMinutes)
+	require.Contains(t, got.Hours, scheduling.WeeklyHours{Weekday: 6, Start: "10:00", End: "12:00"})
+	require.Contains(t, got.Hours, scheduling.WeeklyHours{Weekday: 5, Start: "20:00", End: "24:00"})
+	p = br.get(path)
+	require.Contains(t, p.body, "are saved.")
+	require.Contains(t, p.body, `name="hours-5-2-end" value="00:00"`)
+	require.Equal(t, http.StatusNotFound, br.get("/console/settings/branches/99999").status)
+	require.Equal(t, http.StatusNotFound, br.get("/console/settings/branches/x").status)
+}
+
+func TestBranchFormShowsErrorsAtTheFieldAndSavesNothing(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	br := tb.signedIn(t, access.Owner)
+	path := "/console/settings/branches/" + idPath(tb.clinic.Branch.ID)
+	token := csrf(t, br.get(path))
+	before := schedtest.Must(tb.Svc.GetBranch(ctx, tb.clinic.Branch.ID))(t)
+
+	for _, c := range []struct {
+		name        string
+		change      func(url.Values)
+		field, want string
+	}{
+		{"missing name", func(f url.Values) { f.Set("name", " ") }, "name", "Enter the branch&#39;s name."},
+		{"link zone", func(f url.Values) { f.Set("timezone", "US/Eastern") }, "timezone", "Choose a time zone from the list."},
+		{"withdrawn currency", func(f url.Values) { f.Set("currency", "HRK") }, "currency", "currency code in use"},
+		{"tax as text", func(f url.Values) { f.Set("tax_rate", "lots") }, "tax_rate", "as a percentage"},
+		{"tax with three decimals", func(f url.Values) { f.Set("tax_rate", "6.125") }, "tax_rate", "as a percentage"},
+		{"huge tax", func(f url.Values) { f.Set("tax_rate", "2000") }, "tax_rate", "between 0 and 1000"},
+		{"slot interval too short", func(f url.Values) { f.Set("slot_interval", "2") }, "slot_interval", "between 5 and 1440"},
+		{"notice not a number", func(f url.Values) { f.Set("min_notice", "an hour") }, "min_notice", "number of minutes"},
+		{"no horizon", func(f url.Values) { f.Set("horizon_days", "0") }, "horizon_days", "between 1 and 730"},
+		{"half a span", func(f url.Values) { f.Set(spanKey("hours", 3, 2, "start"), "19:00") }, "hours-3", "both the start and the end"},
+		{"end before start", func(f url.Values) {
+			f.Set(spanKey("hours", 4, 0, "start"), "13:00")
+			f.Set(spanKey("hours", 4, 0, "end"), "09:00")
+		}, "hours-4", "end after it starts"},
+		{"overlapping spans", func(f url.Values) { f.Set(spanKey("hours", 2, 1, "start"), "12:00") }, "hours-2", "overlap"},
+		{"not a time", func(f url.Values) { f.Set(spanKey("hours", 1, 0, "start"), "nine") }, "hours-1", "times of day such as 09:00"},
+	} {
+		f := branchForm(token)
+		c.change(f)
+		p := br.post(path, f)
+		require.GreaterOrEqual(t, p.status, 400, c.name)
+		require.Less(t, p.status, 500, c.name)
+		require.Contains(t, p.body, `id="`+c.field+`-error">`, c.name)
+		require.Contains(t, p.body, c.want, c.name)
+		require.Contains(t, p.body, `name="hours-5-1-end" value="15:00"`, "%s: what was typed stays in the form", c.name)
+	}
+	require.Equal(t, before, schedtest.Must(tb.Svc.GetBranch(ctx, tb.clinic.Branch.ID))(t))
+
+	// A new branch refused keeps its typed values too and is not created.
+	f := branchForm(token)
+	f.Set("name", "")
+	p := br.post("/console/settings/branches", f)
+	require.Equal(t, http.StatusUnprocessableEntity, p.status)
+	require.Contains(t, p.body, `<option selected>Europe/Lisbon</option>`)
+	require.Contains(t, p.body, `name="hours-5-1-end" value="15:00"`)
+	require.Len(t, schedtest.Must(tb.Svc.ListBranches(ctx))(t), 1)
+}
+
+func TestRoomsAreAddedToABranch(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	br := tb.signedIn(t, access.Manager)
+	path := "/console/settings/branches/" + idPath(tb.clinic.Branch.ID)
+	p := br.get(path)
+	require.Contains(t, p.body, "<li>Room 1</li>")
+	token := csrf(t, p)
+
+	require.Equal(t, http.StatusForbidden, br.post(path+"/rooms", url.Values{"room_name": {"Room 3"}}).status)
+	p = br.post(path+"/rooms", url.Values{"csrf": {token}, "room_name": {"Room 1"}})
+	require.Equal(t, http.StatusConflict, p.status)
+	require.Contains(t, p.body, `id="room_name-error">This branch already has a room with this name.`)
+	require.Contains(t, p.body, `value="Room 1"`)
+	p = br.post(path+"/rooms", url.Values{"csrf": {token}, "room_name": {""}})
+	require.Equal(t, http.StatusUnprocessableEntity, p.status)
+	require.Contains(t, p.body, `id="room_name-error">Enter the room&#39;s name.`)
+
+	p = br.post(path+"/rooms", url.Values{"csrf": {token}, "room_name": {" Room 3 "}})
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	p = br.get(path)
+	require.Contains(t, p.body, "Room Room 3 is added.")
+	require.Contains(t, p.body, "<li>Room 3</li>")
+	require.Len(t, schedtest.Must(tb.Svc.ListRooms(context.Background(), tb.clinic.Branch.ID))(t), 3)
+	require.Equal(t, http.StatusNotFound, br.post("/console/settings/branches/99999/rooms",
+		url.Values{"csrf": {token}, "room_name": {"Room 9"}}).status)
+}
+
+func TestDoctorsAreListedAndAdded(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	br := tb.signedIn(t, access.Manager)
+	p := br.get("/console/settings/doctors")
+	require.Equal(t, http.StatusOK, p.status)
+	require.Contains(t, p.body, `>Ana Ferreira</a>`)
+	require.Contains(t, p.body, "Lisbon: Mon–Sat 08:00–13:00, 14:00–19:00")
+	token := csrf(t, p)
+
+	require.Equal(t, http.StatusForbidden, br.post("/console/settings/doctors", url.Values{"name": {"Rui Costa"}}).status)
+	p = br.post("/console/settings/doctors", url.Values{"csrf": {token}, "name": {""}, "specialty": {"Cardiology"}})
+	require.Equal(t, http.StatusUnprocessableEntity, p.status)
+	require.Contains(t, p.body, `id="name-error">Enter the doctor&#39;s name.`)
+	require.Contains(t, p.body, `value="Cardiology"`)
+	p = br.post("/console/settings/doctors", url.Values{"csrf": {token}, "name": {"Rui Costa"},
+		"specialty": {strings.Repeat("x", scheduling.MaxNameLength+1)}})
+	require.Equal(t, http.StatusUnprocessableEntity, p.status)
+	require.Contains(t, p.body, `id="specialty-error">This is too long: at most 200 are allowed.`)
+	require.Len(t, schedtest.Must(tb.Svc.ListDoctors(context.Background()))(t), 1)
+
+	p = br.post("/console/settings/doctors", url.Values{"csrf": {token}, "name": {"Rui Costa"}, "specialty": {"Cardiology"}})
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	doctors := schedtest.Must(tb.Svc.ListDoctors(context.Background()))(t)
+	require.Len(t, doctors, 2)
+	require.Equal(t, "/console/settings/doctors/"+idPath(doctors[1].ID), p.location())
+	p = br.get(p.location())
+	require.Contains(t, p.body, "Rui Costa is added.")
+	require.Contains(t, p.body, "<h1>Rui Costa</h1>")
+	require.Contains(t, p.body, "does not attend")
+	require.Equal(t, http.StatusNotFound, br.get("/console/settings/doctors/99999").status)
+}
