@@ -49,11 +49,11 @@ func (con *Console) branches(c *gin.Context) {
 // the form, since saving replaces the whole branch.
 type branchPage struct {
 	// ID is 0 for a new branch.
-	ID                                                                        scheduling.ID
+	ID                                                                      scheduling.ID
 	Name, Timezone, Currency, TaxRate, SlotInterval, MinNotice, HorizonDays string
-	Week                                                                      weekGrid
-	Zones                                                                     []string
-	Errors                                                                    map[string]string
+	Week                                                                    weekGrid
+	Zones                                                                   []string
+	Errors                                                                  map[string]string
 	// FormError is a refusal that no single field is to blame for.
 	FormError string
 	CSRF      string
