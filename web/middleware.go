@@ -15,6 +15,7 @@ import (
 
 	"clinic/scheduling"
 	"clinic/web/access"
+	"clinic/web/console"
 )
 
 const (
@@ -70,6 +71,10 @@ func (s *Server) recovery(c *gin.Context) {
 				panic(r)
 			}
 			s.log.ErrorContext(c.Request.Context(), "panic", "request_id", requestID(c), "panic", r)
+			if s.console != nil && console.Serves(c.Request.URL.Path) && !c.Writer.Written() {
+				s.console.Broken(c, requestID(c))
+				return
+			}
 			abort(c, http.StatusInternalServerError, "internal", "something went wrong on our side; the request id is "+requestID(c))
 		}
 	}()

@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"clinic/web/access"
+	"clinic/web/console"
 )
 
 var (
@@ -18,7 +19,13 @@ func (s *Server) routes() *gin.Engine {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.Use(requestIDs, s.accessLog, s.recovery, limitBody)
-	r.NoRoute(func(c *gin.Context) { abort(c, http.StatusNotFound, "not_found", "no such endpoint") })
+	r.NoRoute(func(c *gin.Context) {
+		if s.console != nil && console.Serves(c.Request.URL.Path) {
+			s.console.NotFound(c)
+			return
+		}
+		abort(c, http.StatusNotFound, "not_found", "no such endpoint")
+	})
 	r.NoMethod(func(c *gin.Context) {
 		abort(c, http.StatusMethodNotAllowed, "method_not_allowed", "this endpoint does not take "+c.Request.Method)
 	})
