@@ -258,3 +258,139 @@ func TestDoctorsAreListedAndAdded(t *testing.T) {
 	require.Contains(t, p.body, "does not attend")
 	require.Equal(t, http.StatusNotFound, br.get("/console/settings/doctors/99999").status)
 }
+
+// attendanceForm is a doctor's attendance form: the weekly spans given per weekday ("09:00-13:00"),
+// and dated exceptions as rows of date, kind, start and end.
+func attendanceForm(token string, weekly map[int][]string, dated ...[4]string) url.Values {
+	f := url.Values{"csrf": {token}}
+	for wd := 1; wd <= 7; wd++ {
+		for i := range 3 {
+			start, end := "", ""
+			if i < len(weekly[wd]) {
+				start, end, _ = strings.Cut(weekly[wd][i], "-")
+			}
+			f.Set(spanKey("weekly", wd, i, "start"), start)
+			f.Set(spanKey("weekly", wd, i, "end"), end)
+		}
+	}
+	for i, d := range append(dated, [4]string{"", "off"}) {
+		key := "ex-" + strconv.Itoa(i) + "-"
+		f.Set(key+"date", d[0])
+		f.Set(key+"kind", d[1])
+		f.Set(key+"start", d[2])
+		f.Set(key+"end", d[3])
+	}
+	return f
+}
+
+func TestDoctorAttendanceIsSavedWithDatedExceptions(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	br := tb.signedIn(t, access.Manager)
+	path := "/console/settings/doctors/" + idPath(tb.clinic.Doctor.ID)
+	save := path + "/attendance/" + idPath(tb.clinic.Branch.ID)
+	p := br.get(path)
+	require.Equal(t, http.StatusOK, p.status)
+	require.Contains(t, p.body, `action="`+save+`"`)
+	require.Contains(t, p.body, `name="weekly-1-1-end" value="19:00"`)
+	require.Contains(t, p.body, "Branch open 08:00–13:00, 14:00–19:00")
+	require.Contains(t, p.body, "Local time in Europe/Lisbon")
+	token := csrf(t, p)
+
+	weekly := map[int][]string{1: {"09:00-13:00"}, 3: {"09:00-13:00", "14:00-18:00"}}
+	f := attendanceForm(token, weekly, [4]string{"2027-01-13", "off"}, [4]string{"2027-01-16", "hours", "10:00", "12:00"},
+		[4]string{"2027-01-16", "hours", "15:00", "00:00"})
+	f.Del("csrf")
+	require.Equal(t, http.StatusForbidden, br.post(save, f).status)
+	f.Set("csrf", token)
+	p = br.post(save, f)
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	require.Equal(t, save[:len(path)]+"?branch="+idPath(tb.clinic.Branch.ID), p.location())
+	a := schedtest.Must(tb.Svc.GetAttendance(ctx, tb.clinic.Doctor.ID, tb.clinic.Branch.ID))(t)
+	require.Equal(t, []scheduling.WeeklyHours{{Weekday: 1, Start: "09:00", End: "13:00"}, {Weekday: 3, Start: "09:00", End: "13:00"},
+		{Weekday: 3, Start: "14:00", End: "18:00"}}, a.Weekly)
+	require.Equal(t, []scheduling.AttendanceException{{Date: "2027-01-13", Off: true}, {Date: "2027-01-16", Start: "10:00", End: "12:00"},
+		{Date: "2027-01-16", Start: "15:00", End: "24:00"}}, a.Exceptions)
+
+	p = br.get(p.location())
+	require.Contains(t, p.body, "Ana Ferreira&#39;s hours at Lisbon are saved.")
+	require.Contains(t, p.body, `name="ex-0-date" value="2027-01-13"`)
+	require.Contains(t, p.body, `name="ex-2-end" value="00:00"`)
+	require.Contains(t, p.body, `name="ex-0-remove"`)
+	require.Contains(t, p.body, "Mon 09:00–13:00; Wed 09:00–13:00, 14:00–18:00")
+
+	// A stored exception marked for removal is removed.
+	f = attendanceForm(token, weekly, [4]string{"2027-01-13", "off"}, [4]string{"2027-01-16", "hours", "10:00", "12:00"})
+	f.Set("ex-0-stored", "1")
+	f.Set("ex-0-remove", "1")
+	require.Equal(t, http.StatusSeeOther, br.post(save, f).status)
+	a = schedtest.Must(tb.Svc.GetAttendance(ctx, tb.clinic.Doctor.ID, tb.clinic.Branch.ID))(t)
+	require.Equal(t, []scheduling.AttendanceException{{Date: "2027-01-16", Start: "10:00", End: "12:00"}}, a.Exceptions)
+	require.Equal(t, http.StatusNotFound, br.post(path+"/attendance/99999", f).status)
+	require.Equal(t, http.StatusNotFound, br.get(path+"?branch=99999").status)
+}
+
+func TestDoctorAttendanceErrorsAreShownAtTheirRow(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	zero := 0
+	york := schedtest.Must(tb.Svc.CreateBranch(ctx, scheduling.BranchInput{Name: "New York", Timezone: "America/New_York",
+		Currency: "USD", TaxRateBP: &zero, Hours: schedtest.Hours()}))(t)
+	br := tb.signedIn(t, access.Owner)
+	path := "/console/settings/doctors/" + idPath(tb.clinic.Doctor.ID)
+	p := br.get(path + "?branch=" + idPath(york.ID))
+	require.Equal(t, http.StatusOK, p.status)
+	require.Contains(t, p.body, "Local time in America/New_York")
+	require.Contains(t, p.body, "does not attend")
+	token := csrf(t, p)
+	save := path + "/attendance/" + idPath(york.ID)
+	before := schedtest.Must(tb.Svc.GetAttendance(ctx, tb.clinic.Doctor.ID, tb.clinic.Branch.ID))(t)
+
+	for _, c := range []struct {
+		name        string
+		form        url.Values
+		field, want string
+	}{
+		{"half a span", attendanceForm(token, map[int][]string{2: {"09:00-"}}), "weekly-2", "both the start and the end"},
+		{"end before start", attendanceForm(token, map[int][]string{4: {"12:00-09:00"}}), "weekly-4", "end after it starts"},
+		{"overlapping spans", attendanceForm(token, map[int][]string{5: {"09:00-12:00", "11:00-13:00"}}), "weekly-5", "overlap"},
+		// New York's 08:00–12:00 on a Monday in January is 13:00–17:00 in Lisbon, where Ana works 14:00–19:00.
+		{"another branch at the same instant", attendanceForm(token, map[int][]string{1: {"08:00-12:00"}}), "weekly-1",
+			"Ana Ferreira already attends Lisbon on 2027-01-04 from 14:00 to 19:00"},
+		{"a dated exception at another branch's hours", attendanceForm(token, nil,
+			[4]string{"2027-01-18", "hours", "08:00", "10:00"}), "ex-0", "Ana Ferreira already attends Lisbon on 2027-01-18"},
+		{"exception without a date", attendanceForm(token, nil, [4]string{"", "hours", "08:00", "10:00"}), "ex-0", "Enter the date."},
+		{"exception without hours", attendanceForm(token, nil, [4]string{"2027-01-10", "hours", "08:00", ""}), "ex-0", "start and the end"},
+		{"exception ending before it starts", attendanceForm(token, nil, [4]string{"2027-01-10", "off"},
+			[4]string{"2027-01-17", "hours", "10:00", "08:00"}), "ex-1", "end after it starts"},
+		{"a day off with hours", attendanceForm(token, nil, [4]string{"2027-01-10", "hours", "08:00", "10:00"},
+			[4]string{"2027-01-10", "off"}), "ex-1", "also marked as a day off"},
+		{"not a date", attendanceForm(token, nil, [4]string{"2027-02-30", "off"}), "ex-0", "This is not a date."},
+	} {
+		p := br.post(save, c.form)
+		require.GreaterOrEqual(t, p.status, 400, c.name)
+		require.Less(t, p.status, 500, c.name)
+		require.Contains(t, p.body, `id="`+c.field+`-error">`, c.name)
+		require.Contains(t, p.body, c.want, c.name)
+		require.Contains(t, p.body, "Nothing was saved", c.name)
+		require.Contains(t, p.body, "Local time in America/New_York", c.name)
+	}
+	p = br.post(save, attendanceForm(token, map[int][]string{1: {"08:00-12:00"}}))
+	require.Contains(t, p.body, `name="weekly-1-0-start" value="08:00"`, "what was typed stays in the form")
+	p = br.post(save, attendanceForm(token, nil, [4]string{"2027-01-18", "hours", "08:00", "10:00"}))
+	require.Contains(t, p.body, `name="ex-0-date" value="2027-01-18"`)
+	require.Contains(t, p.body, `<option value="hours" selected>Other hours</option>`)
+
+	none := schedtest.Must(tb.Svc.GetAttendance(ctx, tb.clinic.Doctor.ID, york.ID))(t)
+	require.Empty(t, none.Weekly)
+	require.Empty(t, none.Exceptions)
+	require.Equal(t, before, schedtest.Must(tb.Svc.GetAttendance(ctx, tb.clinic.Doctor.ID, tb.clinic.Branch.ID))(t))
+
+	// Sunday mornings in New York do not meet Lisbon's hours: saved.
+	p = br.post(save, attendanceForm(token, map[int][]string{7: {"08:00-12:00"}}))
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	p = br.get("/console/settings/doctors")
+	require.Contains(t, p.body, "New York: Sun 08:00–12:00")
+}
