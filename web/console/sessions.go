@@ -72,15 +72,15 @@ func (con *Console) startSession(ctx context.Context, userID int64, userAgent, c
 	return token, nil
 }
 
-// resume finds the session of token: errNoSession when there is none, errExpired (and the session
-// is deleted) when it has been idle too long or reached its lifetime. A live session's last use is
-// brought up to date.
+// resume finds the session of token: errNoSession when there is none or its user is disabled (a
+// sign-in that raced with disabling them), errExpired (and the session is deleted) when it has been
+// idle too long or reached its lifetime. A live session's last use is brought up to date.
 func (con *Console) resume(ctx context.Context, token string) (account, error) {
 	now := con.now()
 	a := account{CSRF: csrfToken(token)}
 	var lastSeen, expires time.Time
 	err := con.db.QueryRow(ctx, `SELECT s.id, u.id, u.email, u.role, coalesce(u.doctor_id, 0), s.last_seen_at, s.expires_at
-		FROM console_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, tokenHash(token)).
+		FROM console_sessions s JOIN users u ON u.id = s.user_id AND u.disabled_at IS NULL WHERE s.token_hash = $1`, tokenHash(token)).
 		Scan(&a.SessionID, &a.UserID, &a.Email, &a.Role, &a.DoctorID, &lastSeen, &expires)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return account{}, errNoSession
