@@ -33,7 +33,13 @@ func localTime(date, clockTime string, loc *time.Location, dateField, timeField 
 		errs[timeField] = "Enter a time of day, like 09:30."
 		return time.Time{}
 	}
-	return time.Date(d.Year(), d.Month(), d.Day(), t.Hour(), t.Minute(), 0, 0, loc)
+	at := time.Date(d.Year(), d.Month(), d.Day(), t.Hour(), t.Minute(), 0, 0, loc)
+	if at.Hour() != t.Hour() || at.Minute() != t.Minute() {
+		// The clocks skip this time that day (daylight saving begins): it never happens there.
+		errs[timeField] = clockTime + " does not exist on that day: the clocks go forward then. Choose a time after the change."
+		return time.Time{}
+	}
+	return at
 }
 
 // blockErrorField is the form field a refusal of the scheduling service is about.

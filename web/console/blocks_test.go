@@ -85,6 +85,13 @@ func TestAddBlockRefusalsShowAtTheFieldAndSaveNothing(t *testing.T) {
 		{"bad date", func(v url.Values) { v.Set("date", "5/1/2027") }, "date", "Enter a date, like 2027-01-04."},
 		{"bad target", func(v url.Values) { v.Set("target", "doctor:x") }, "target", "Choose what the block closes"},
 		{"long reason", func(v url.Values) { v.Set("reason", strings.Repeat("r", 2000)) }, "reason", "reason"},
+		// In Lisbon the clocks go from 01:00 to 02:00 on 28 March 2027: 01:30 never happens.
+		{"time the clocks skip", func(v url.Values) {
+			v.Set("date", "2027-03-28")
+			v.Set("until_date", "2027-03-28")
+			v.Set("from", "01:30")
+			v.Set("until", "03:00")
+		}, "from", "01:30 does not exist on that day: the clocks go forward then."},
 	}
 	for _, tc := range cases {
 		v := blockValues(tb, token, "09:00", "10:00")
