@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // link matches the target of a Markdown link or image: [text](target).
@@ -22,6 +23,11 @@ func TestLinksStayInTheRepository(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	parts, err := filepath.Glob("api/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, parts...)
 	files = append(files, filepath.Join(root, "README.md"))
 	for _, f := range files {
 		text, err := os.ReadFile(f)
@@ -47,4 +53,37 @@ func TestLinksStayInTheRepository(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestGuideJoinsTheAreaParts: each part under api/ follows api.md, one heading level down, and a
+// heading inside a fenced block is left alone.
+func TestGuideJoinsTheAreaParts(t *testing.T) {
+	got, err := join(fstest.MapFS{
+		"api.md":       {Data: []byte("# Guide\n\n## Conventions\n")},
+		"api/queue.md": {Data: []byte("# The queue\n\n## Sorting\n\n```\n# a comment\n```\n")},
+		"api/b.md":     {Data: []byte("# Billing\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "# Guide\n\n## Conventions\n\n## Billing\n\n## The queue\n\n### Sorting\n\n```\n# a comment\n```\n"
+	if string(got) != want {
+		t.Fatalf("joined guide:\n%s\nwant:\n%s", got, want)
+	}
+	parts, _ := filepath.Glob("api/*.md")
+	for _, p := range parts {
+		first, _, _ := strings.Cut(string(mustRead(t, p)), "\n")
+		if !strings.Contains(string(API), "#"+first+"\n") {
+			t.Errorf("the served guide lacks %s", p)
+		}
+	}
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
