@@ -56,14 +56,16 @@ func (p *pgbench) run(ctx context.Context, db string, args ...string) (string, e
 	return string(out), nil
 }
 
-// benchmark initialises db at pgbenchScale and runs the default TPC-B-like transaction with clients
-// connections for d (whole seconds, at least one), without the vacuum (-n). It returns the tps
-// pgbench reports without initial connection time.
+// initialise fills db with pgbench's tables at pgbenchScale.
+func (p *pgbench) initialise(ctx context.Context, db string) error {
+	_, err := p.run(ctx, db, "-i", "-q", "-s", strconv.Itoa(pgbenchScale))
+	return err
+}
+
+// benchmark runs the default TPC-B-like transaction on an initialised db with clients connections
+// for d (whole seconds, at least one), without the vacuum (-n). It returns the tps pgbench reports
+// without initial connection time.
 func (p *pgbench) benchmark(ctx context.Context, db string, clients int, d time.Duration) (float64, error) {
-	if _, err := p.run(ctx, db, "-i", "-q", "-s", strconv.Itoa(pgbenchScale)); err != nil {
-		return 0, err
-	}
-	checkpoint(ctx, p.admin)
 	secs := max(1, int(math.Ceil(d.Seconds())))
 	threads := min(2, clients)
 	out, err := p.run(ctx, db, "-c", strconv.Itoa(clients), "-j", strconv.Itoa(threads), "-T", strconv.Itoa(secs), "-n")
