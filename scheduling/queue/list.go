@@ -19,6 +19,12 @@ func (s *Service) List(ctx context.Context, q Query) (*Board, error) {
 	if !slices.Contains(Sorts, q.Sort) {
 		return nil, scheduling.Invalid("invalid_sort", "sort %q is not one of %s", q.Sort, strings.Join(Sorts, ", "))
 	}
+	if q.Day == (scheduling.Date{}) {
+		var err error
+		if q.Day, err = s.today(ctx, q.BranchID); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.checkDay(q.Day); err != nil {
 		return nil, err
 	}
@@ -27,6 +33,19 @@ func (s *Service) List(ctx context.Context, q Query) (*Board, error) {
 		return nil, err
 	}
 	return d.board(q.DoctorID, q.Sort), nil
+}
+
+// today is the local date at a branch now.
+func (s *Service) today(ctx context.Context, branchID scheduling.ID) (scheduling.Date, error) {
+	var tz string
+	if err := s.db.QueryRow(ctx, `SELECT timezone FROM branches WHERE id = $1`, branchID).Scan(&tz); err != nil {
+		return scheduling.Date{}, noRows(err, scheduling.NotFound("branch", branchID))
+	}
+	loc, err := scheduling.LoadLocation(tz)
+	if err != nil {
+		return scheduling.Date{}, fmt.Errorf("branch %d: %w", branchID, err)
+	}
+	return scheduling.DateOf(s.now().In(loc)), nil
 }
 
 // SetOrder keeps the order staff dragged a queue into: the whole branch's day when doctorID is 0,

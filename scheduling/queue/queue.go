@@ -50,7 +50,8 @@ const (
 // Query selects a queue: a branch's local day, optionally one doctor's line, in a sort mode.
 type Query struct {
 	BranchID scheduling.ID
-	Day      scheduling.Date
+	// Day is the branch's local date; the zero Date is today at the branch.
+	Day scheduling.Date
 	// DoctorID, when set, narrows the queue to one doctor.
 	DoctorID scheduling.ID
 	// Sort is one of Sorts; empty is SortArrival.
