@@ -49,11 +49,13 @@ func (con *Console) branches(c *gin.Context) {
 // the form, since saving replaces the whole branch.
 type branchPage struct {
 	// ID is 0 for a new branch.
-	ID                                                                      scheduling.ID
-	Name, Timezone, Currency, TaxRate, SlotInterval, MinNotice, HorizonDays string
-	Week                                                                    weekGrid
-	Zones                                                                   []string
-	Errors                                                                  map[string]string
+	ID                       scheduling.ID
+	Name, Timezone, Currency string
+	// TaxRate is a percentage; SlotInterval and MinNotice are minutes (no interval: the visit's length).
+	TaxRate, SlotInterval, MinNotice, HorizonDays string
+	Week                                          weekGrid
+	Zones                                         []string
+	Errors                                        map[string]string
 	// FormError is a refusal that no single field is to blame for.
 	FormError string
 	CSRF      string
@@ -128,6 +130,9 @@ func (con *Console) createBranch(c *gin.Context) {
 			return
 		}
 	}
+	if page.FormError == "" {
+		page.FormError = "Nothing was saved. Correct the marked fields and save again."
+	}
 	con.render(c, status, "settings_branch", "New branch", page)
 }
 
@@ -153,6 +158,9 @@ func (con *Console) saveBranch(c *gin.Context) {
 		if status = con.branchRefused(c, &page, in, err); status == 0 {
 			return
 		}
+	}
+	if page.FormError == "" {
+		page.FormError = "Nothing was saved. Correct the marked fields and save again."
 	}
 	con.render(c, status, "settings_branch", "Edit "+page.Name, page)
 }
@@ -183,6 +191,13 @@ func readBranchForm(c *gin.Context) (page branchPage, in scheduling.BranchInput,
 			return nil
 		}
 		return &n
+	}
+	// The zone and currency are checked here too, so that they are marked with any other mistake.
+	if !scheduling.IsCanonicalZone(page.Timezone) {
+		page.Errors["timezone"] = "Choose a time zone from the list."
+	}
+	if !scheduling.IsActiveCurrency(page.Currency) {
+		page.Errors["currency"] = "Enter a currency code in use, such as EUR or USD."
 	}
 	in.SlotIntervalMinutes = whole("slot_interval", page.SlotInterval, true, "Enter a number of minutes, or leave it empty.")
 	in.MinNoticeMinutes = whole("min_notice", page.MinNotice, false, "Enter a number of minutes, 0 for none.")

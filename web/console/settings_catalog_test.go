@@ -186,12 +186,22 @@ func TestBranchFormShowsErrorsAtTheFieldAndSavesNothing(t *testing.T) {
 		require.Contains(t, p.body, c.want, c.name)
 		require.Contains(t, p.body, `name="hours-5-1-end" value="15:00"`, "%s: what was typed stays in the form", c.name)
 	}
+	// Every mistake is marked at once.
+	f := branchForm(token)
+	f.Set("currency", "XYZ")
+	f.Set(spanKey("hours", 1, 0, "end"), "08:00")
+	f.Set(spanKey("hours", 2, 1, "start"), "12:00")
+	p := br.post(path, f)
+	require.Equal(t, http.StatusUnprocessableEntity, p.status)
+	for _, field := range []string{"currency", "hours-1", "hours-2"} {
+		require.Contains(t, p.body, `id="`+field+`-error">`)
+	}
 	require.Equal(t, before, schedtest.Must(tb.Svc.GetBranch(ctx, tb.clinic.Branch.ID))(t))
 
 	// A new branch refused keeps its typed values too and is not created.
-	f := branchForm(token)
+	f = branchForm(token)
 	f.Set("name", "")
-	p := br.post("/console/settings/branches", f)
+	p = br.post("/console/settings/branches", f)
 	require.Equal(t, http.StatusUnprocessableEntity, p.status)
 	require.Contains(t, p.body, `<option selected>Europe/Lisbon</option>`)
 	require.Contains(t, p.body, `name="hours-5-1-end" value="15:00"`)
@@ -294,7 +304,7 @@ func TestDoctorAttendanceIsSavedWithDatedExceptions(t *testing.T) {
 	require.Equal(t, http.StatusOK, p.status)
 	require.Contains(t, p.body, `action="`+save+`"`)
 	require.Contains(t, p.body, `name="weekly-1-1-end" value="19:00"`)
-	require.Contains(t, p.body, "Branch open 08:00–13:00, 14:00–19:00")
+	require.Contains(t, p.body, `<span class="day-note">Branch: 08:00–13:00, 14:00–19:00</span>`)
 	require.Contains(t, p.body, "Local time in Europe/Lisbon")
 	token := csrf(t, p)
 

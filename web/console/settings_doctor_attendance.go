@@ -44,6 +44,8 @@ type exceptionInput struct {
 	// Stored marks an exception that is saved, which the form offers to remove.
 	Stored, Remove bool
 	Error          string
+	// Weekday names the date's day of the week, shown beside it.
+	Weekday string
 }
 
 // Exception kinds of the form.
@@ -128,13 +130,16 @@ func (con *Console) doctorTabs(c *gin.Context, id, want scheduling.ID) (doctorPa
 // finish notes the branch's opening hours beside each weekday and adds the blank exception rows.
 func (p *doctorPage) finish() {
 	for i := range p.Week.Rows {
-		p.Week.Rows[i].Note = "Branch open " + hoursSummary(p.Branch.Hours, p.Week.Rows[i].Weekday)
+		p.Week.Rows[i].Note = hoursSummary(p.Branch.Hours, p.Week.Rows[i].Weekday)
 	}
 	for range blankExceptions {
 		p.Dated = append(p.Dated, exceptionInput{Kind: kindOff})
 	}
 	for i := range p.Dated {
 		p.Dated[i].Index = i
+		if day, err := time.Parse(time.DateOnly, p.Dated[i].Date); err == nil {
+			p.Dated[i].Weekday = day.Format("Monday")
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package console
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -125,6 +126,11 @@ func readWeekGrid(c *gin.Context, prefix string) (g weekGrid, hours []scheduling
 				hours = append(hours, scheduling.WeeklyHours{Weekday: wd, Start: clockOf(start), End: endClock(end)})
 			}
 		}
+		if row.Error == "" {
+			if row.Error = daySpansError(hours, wd); row.Error != "" {
+				ok = false
+			}
+		}
 		g.Rows = append(g.Rows, row)
 	}
 	return g.padded(), hours, ok
@@ -144,6 +150,37 @@ func clockOf(s string) string {
 		h = "0" + h
 	}
 	return h + ":" + m
+}
+
+// daySpansError says what is wrong with a weekday's spans in order of time, so that every row with a
+// mistake is marked at once rather than the first the core finds. Times that are not HH:MM are left
+// to the core's own message.
+func daySpansError(hours []scheduling.WeeklyHours, wd int) string {
+	var day []scheduling.WeeklyHours
+	for _, h := range hours {
+		if h.Weekday != wd {
+			continue
+		}
+		if !isClock(h.Start) || !isClock(h.End) {
+			return ""
+		}
+		if h.End <= h.Start {
+			return "Each span must end after it starts."
+		}
+		day = append(day, h)
+	}
+	slices.SortFunc(day, func(a, b scheduling.WeeklyHours) int { return strings.Compare(a.Start, b.Start) })
+	for i := 1; i < len(day); i++ {
+		if day[i].Start < day[i-1].End {
+			return "These spans overlap: each must start after the one before ends."
+		}
+	}
+	return ""
+}
+
+// isClock reports whether s is written HH:MM, so that two such times compare as text.
+func isClock(s string) bool {
+	return len(s) == 5 && s[2] == ':' && strings.Trim(s[:2]+s[3:], "0123456789") == ""
 }
 
 // endClock reads the end of a span: a time field cannot hold 24:00, so an end of 00:00 is midnight
