@@ -15,10 +15,9 @@ import (
 	"clinic/web/access"
 )
 
-func init() {
-	pageNames = append(pageNames, "settings_users", "settings_tokens")
-	navigation = append(navigation, navItem{Name: "Users", Path: Prefix + "/settings/users", Roles: []access.Role{access.Owner}})
-}
+// The owner reaches these pages from the settings index (settings_catalog.go), which lists them for
+// the owner alone; the top bar has no room for an entry of their own on a tablet.
+func init() { pageNames = append(pageNames, "settings_users", "settings_tokens") }
 
 // trailLength is how many recent changes to users and tokens the owner's pages show.
 const trailLength = 30

@@ -46,14 +46,14 @@ func TestUsersAndTokensAreForOwnersOnly(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	owner := tb.signedIn(t, access.Owner)
-	home := owner.get("/console/")
-	require.Contains(t, home.body, `href="/console/settings/users"`, "the owner's navigation lists Users")
+	require.Contains(t, owner.get("/console/settings").body, `href="/console/settings/users"`, "the owner's settings list Users")
 	receptionist := tb.userID(t, tb.emails[access.Receptionist])
 
 	for _, role := range []access.Role{access.Manager, access.Doctor, access.Receptionist} {
 		br := tb.signedIn(t, role)
 		home := br.get("/console/")
-		require.NotContains(t, home.body, "/console/settings/users", "no Users item for a %s", role)
+		require.NotContains(t, home.body, "/console/settings/users", "no link for a %s", role)
+		require.NotContains(t, br.get("/console/settings").body, "/console/settings/users", "no link for a %s", role)
 		for _, path := range []string{"/console/settings/users", "/console/settings/tokens"} {
 			p := br.get(path)
 			require.Equalf(t, http.StatusForbidden, p.status, "%s opens %s", role, path)
