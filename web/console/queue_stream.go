@@ -1,0 +1,79 @@
+package console
+
+import (
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"clinic/scheduling"
+)
+
+// queueHeartbeat keeps an idle board's stream alive through proxies that close silent connections.
+const queueHeartbeat = 15 * time.Second
+
+// queueStreamRoutes serves the board's live updates, outside the pages' time limit.
+func (con *Console) queueStreamRoutes(g *gin.RouterGroup) {
+	g.GET("/queue/events", con.queueEvents)
+}
+
+// queueEvents tells a board that its branch's queue changed: GET /console/queue/events?branch=ID
+// streams an `event: change` for each committed session change of the branch (the board then
+// fetches itself again) and ends with an `event: reload` when changes may have been missed; the
+// browser reconnects by itself. Without a change feed it answers 204, which tells the browser not to
+// try again: the board then works without updating by itself.
+func (con *Console) queueEvents(c *gin.Context) {
+	if con.feed == nil {
+		c.Status(http.StatusNoContent)
+		return
+	}
+	branch := idOf(c.Query("branch"))
+	branches, err := con.sched.ListBranches(c.Request.Context())
+	if err != nil {
+		con.fail(c, err)
+		return
+	}
+	if !slices.ContainsFunc(branches, func(b scheduling.Branch) bool { return b.ID == branch }) {
+		con.errorPage(c, http.StatusNotFound, "Unknown branch", "There is no such branch.")
+		return
+	}
+	notices, cancel := con.feed.Subscribe(branch)
+	defer cancel()
+	rc := http.NewResponseController(c.Writer)
+	_ = rc.SetWriteDeadline(time.Time{})
+	c.Header("Content-Type", "text/event-stream")
+	c.Header("Cache-Control", "no-store")
+	c.Header("X-Accel-Buffering", "no")
+	c.Status(http.StatusOK)
+	write := func(chunk string) bool {
+		if _, err := c.Writer.WriteString(chunk); err != nil {
+			return false
+		}
+		return rc.Flush() == nil
+	}
+	// retry: how long the browser waits before it reconnects after the stream ends.
+	if !write("retry: 2000\n: following the queue\n\n") {
+		return
+	}
+	tick := time.NewTicker(queueHeartbeat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-c.Request.Context().Done():
+			return
+		case <-tick.C:
+			if !write(": ping\n\n") {
+				return
+			}
+		case n, open := <-notices:
+			if !open {
+				write("event: reload\ndata: {}\n\n")
+				return
+			}
+			if !write("event: change\ndata: " + n.SessionID.String() + "\n\n") {
+				return
+			}
+		}
+	}
+}
