@@ -59,8 +59,23 @@ type branchPage struct {
 	// FormError is a refusal that no single field is to blame for.
 	FormError string
 	CSRF      string
-	Rooms     []scheduling.Room
+	Rooms     []roomRow
 	Room      roomForm
+}
+
+// roomRow is a room of the branch with its rename form: the name as typed, and why a change of it
+// was refused.
+type roomRow struct {
+	ID                 scheduling.ID
+	Name, Value, Error string
+}
+
+func roomRows(rooms []scheduling.Room) []roomRow {
+	rows := make([]roomRow, len(rooms))
+	for i, r := range rooms {
+		rows[i] = roomRow{ID: r.ID, Name: r.Name, Value: r.Name}
+	}
+	return rows
 }
 
 // roomForm is the form that adds a room to a branch.
@@ -104,7 +119,7 @@ func (con *Console) storedBranch(c *gin.Context, id scheduling.ID) (branchPage, 
 	}
 	page := branchPage{ID: id, Name: b.Name, Timezone: b.Timezone, Currency: b.Currency, TaxRate: percentOf(b.TaxRateBP),
 		MinNotice: strconv.Itoa(b.MinNoticeMinutes), HorizonDays: strconv.Itoa(b.HorizonDays),
-		Week: newWeekGrid("hours", b.Hours), Zones: scheduling.CanonicalZones(), CSRF: signedIn(c).CSRF, Rooms: rooms}
+		Week: newWeekGrid("hours", b.Hours), Zones: scheduling.CanonicalZones(), CSRF: signedIn(c).CSRF, Rooms: roomRows(rooms)}
 	if b.SlotIntervalMinutes != nil {
 		page.SlotInterval = strconv.Itoa(*b.SlotIntervalMinutes)
 	}
@@ -146,7 +161,7 @@ func (con *Console) saveBranch(c *gin.Context) {
 	page.ID = id
 	status := http.StatusUnprocessableEntity
 	if rooms, err := con.sched.ListRooms(c.Request.Context(), id); err == nil {
-		page.Rooms = rooms
+		page.Rooms = roomRows(rooms)
 	}
 	if ok {
 		_, err := con.sched.UpdateBranch(c.Request.Context(), id, in)

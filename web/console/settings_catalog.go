@@ -35,6 +35,8 @@ func (con *Console) catalogSettingsRoutes(in *gin.RouterGroup) {
 	g.GET("/branches/:id", con.editBranch)
 	g.POST("/branches/:id", con.saveBranch)
 	g.POST("/branches/:id/rooms", con.addRoom)
+	g.POST("/branches/:id/rooms/:room", con.renameRoom)
+	g.POST("/branches/:id/rooms/:room/delete", con.removeRoom)
 	g.GET("/doctors", con.doctors)
 	g.POST("/doctors", con.createDoctor)
 	g.GET("/doctors/:id", con.doctorPage)

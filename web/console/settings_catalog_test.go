@@ -30,7 +30,8 @@ func TestSettingsAreForOwnersAndManagersOnly(t *testing.T) {
 			require.Equal(t, http.StatusForbidden, p.status, "%s %s", role, path)
 			require.Contains(t, p.body, "may not open this page")
 		}
-		for _, path := range []string{"/console/settings/branches", branch, branch + "/rooms", "/console/settings/doctors",
+		room := branch + "/rooms/" + idPath(tb.clinic.Rooms[0])
+		for _, path := range []string{"/console/settings/branches", branch, branch + "/rooms", room, room + "/delete", "/console/settings/doctors",
 			doctor + "/attendance/" + idPath(tb.clinic.Branch.ID)} {
 			p := br.post(path, url.Values{"csrf": {token}, "name": {"Mallory"}, "room_name": {"Mallory"}})
 			require.Equal(t, http.StatusForbidden, p.status, "%s %s", role, path)
@@ -208,14 +209,22 @@ func TestBranchFormShowsErrorsAtTheFieldAndSavesNothing(t *testing.T) {
 	require.Len(t, schedtest.Must(tb.Svc.ListBranches(ctx))(t), 1)
 }
 
-func TestRoomsAreAddedToABranch(t *testing.T) {
+func TestRoomsAreAddedRenamedAndRemoved(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
+	ctx := context.Background()
 	br := tb.signedIn(t, access.Manager)
 	path := "/console/settings/branches/" + idPath(tb.clinic.Branch.ID)
 	p := br.get(path)
-	require.Contains(t, p.body, "<li>Room 1</li>")
+	require.Contains(t, p.body, `aria-label="Name of Room 1"`)
 	token := csrf(t, p)
+	names := func() []string {
+		var out []string
+		for _, r := range schedtest.Must(tb.Svc.ListRooms(ctx, tb.clinic.Branch.ID))(t) {
+			out = append(out, r.Name)
+		}
+		return out
+	}
 
 	require.Equal(t, http.StatusForbidden, br.post(path+"/rooms", url.Values{"room_name": {"Room 3"}}).status)
 	p = br.post(path+"/rooms", url.Values{"csrf": {token}, "room_name": {"Room 1"}})
@@ -228,12 +237,47 @@ func TestRoomsAreAddedToABranch(t *testing.T) {
 
 	p = br.post(path+"/rooms", url.Values{"csrf": {token}, "room_name": {" Room 3 "}})
 	require.Equal(t, http.StatusSeeOther, p.status, p.body)
-	p = br.get(path)
-	require.Contains(t, p.body, "Room Room 3 is added.")
-	require.Contains(t, p.body, "<li>Room 3</li>")
-	require.Len(t, schedtest.Must(tb.Svc.ListRooms(context.Background(), tb.clinic.Branch.ID))(t), 3)
+	require.Contains(t, br.get(path).body, "Room Room 3 is added.")
+	require.Equal(t, []string{"Room 1", "Room 2", "Room 3"}, names())
 	require.Equal(t, http.StatusNotFound, br.post("/console/settings/branches/99999/rooms",
 		url.Values{"csrf": {token}, "room_name": {"Room 9"}}).status)
+
+	// Renaming: a refusal is shown at the room's row with the name typed.
+	rooms := tb.clinic.Rooms
+	room := path + "/rooms/" + idPath(rooms[1])
+	require.Equal(t, http.StatusForbidden, br.post(room, url.Values{"room_name": {"Imaging"}}).status)
+	p = br.post(room, url.Values{"csrf": {token}, "room_name": {"Room 1"}})
+	require.Equal(t, http.StatusConflict, p.status)
+	require.Contains(t, p.body, `id="room-`+idPath(rooms[1])+`-error">This branch already has a room with this name.`)
+	p = br.post(room, url.Values{"csrf": {token}, "room_name": {"Imaging"}})
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	require.Contains(t, br.get(path).body, "The room is renamed Imaging.")
+	require.Equal(t, []string{"Room 1", "Imaging", "Room 3"}, names())
+
+	// A room of another branch, or none, is not found from this branch.
+	zero := 0
+	other := schedtest.Must(tb.Svc.CreateBranch(ctx, scheduling.BranchInput{Name: "Porto", Timezone: "Europe/Lisbon",
+		Currency: "EUR", TaxRateBP: &zero}))(t)
+	theirs := schedtest.Must(tb.Svc.CreateRoom(ctx, other.ID, "Theirs"))(t)
+	require.Equal(t, http.StatusNotFound, br.post(path+"/rooms/"+idPath(theirs.ID), url.Values{"csrf": {token}, "room_name": {"Mine"}}).status)
+	require.Equal(t, http.StatusNotFound, br.post(path+"/rooms/"+idPath(theirs.ID)+"/delete", url.Values{"csrf": {token}}).status)
+	require.Equal(t, http.StatusNotFound, br.post(path+"/rooms/x/delete", url.Values{"csrf": {token}}).status)
+
+	// Removing: a room with a session stays, with the reason at its row; an unused one goes.
+	s := schedtest.Must(tb.Svc.Book(ctx, "t", tb.clinic.Booking(tb.clinic.At(5, 9, 0), tb.clinic.ECG.ID)))(t)
+	used := path + "/rooms/" + idPath(*s.RoomID) + "/delete"
+	require.Equal(t, http.StatusForbidden, br.post(used, url.Values{}).status)
+	p = br.post(used, url.Values{"csrf": {token}})
+	require.Equal(t, http.StatusConflict, p.status)
+	require.Contains(t, p.body, `id="room-`+idPath(*s.RoomID)+`-error">This room has a session, past or booked`)
+	require.Len(t, names(), 3)
+	p = br.post(path+"/rooms/"+idPath(rooms[1])+"/delete", url.Values{"csrf": {token}})
+	if *s.RoomID == rooms[1] {
+		p = br.post(path+"/rooms/"+idPath(rooms[0])+"/delete", url.Values{"csrf": {token}})
+	}
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	require.Contains(t, br.get(path).body, "The room is removed.")
+	require.Len(t, names(), 2)
 }
 
 func TestDoctorsAreListedAndAdded(t *testing.T) {
