@@ -256,7 +256,8 @@ func loadPolicy(ctx context.Context, tx pgx.Tx, patientID scheduling.ID, year in
 	err := tx.QueryRow(ctx, `
 		SELECT p.id, p.insurer, p.currency, p.coverage_bp,
 			greatest(p.annual_deductible - COALESCE(u.deductible_used, 0), 0),
-			greatest(p.annual_limit - COALESCE(u.insurer_paid, 0), 0),
+			-- greatest ignores NULL: a policy without a limit must stay without one.
+			CASE WHEN p.annual_limit IS NOT NULL THEN greatest(p.annual_limit - COALESCE(u.insurer_paid, 0), 0) END,
 			p.valid_from, p.valid_to,
 			array(SELECT examination_id FROM policy_examinations WHERE policy_id = p.id ORDER BY 1)
 		FROM insurance_policies p LEFT JOIN policy_usage u ON u.policy_id = p.id AND u.year = $2

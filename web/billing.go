@@ -1,7 +1,60 @@
 package web
 
-import "github.com/gin-gonic/gin"
+import (
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"clinic/billing"
+)
 
 // billingRoutes serves invoices, their preview and payments, and patients' packages, insurance and
-// loyalty.
-func (s *Server) billingRoutes(api *gin.RouterGroup) {}
+// loyalty. The front desk previews invoices, sells packages and records insurance; loyalty points
+// and tiers are adjusted by managers and the owner.
+func (s *Server) billingRoutes(api *gin.RouterGroup) {
+	// The clock is read through the server at each call: routes are also built without services, to
+	// list them.
+	h := billingHandlers{s: s, store: billing.NewStore(s.pool, func() time.Time { return s.sched.Now() })}
+	api.POST("/invoices/preview", allow(desk...), h.preview)
+	api.POST("/patients/:id/packages", allow(desk...), h.addPackage)
+	api.PUT("/patients/:id/insurance", allow(desk...), h.putInsurance)
+	api.PUT("/patients/:id/loyalty", allow(managers...), h.putLoyalty)
+}
+
+// billingHandlers holds the billing store the handlers call.
+type billingHandlers struct {
+	s     *Server
+	store *billing.Store
+}
+
+// preview answers POST /api/v1/invoices/preview: the invoice as it would be saved, nothing written.
+func (h billingHandlers) preview(c *gin.Context) {
+	var in billing.PreviewInput
+	if decode(c, &in) {
+		ok200(c, h.s, func() (any, error) { return h.store.Preview(c.Request.Context(), in) })
+	}
+}
+
+func (h billingHandlers) addPackage(c *gin.Context) {
+	id, ok := pathID(c, "patient")
+	var in billing.PackageInput
+	if ok && decode(c, &in) {
+		created(c, h.s, func() (any, error) { return h.store.AddPackage(c.Request.Context(), actor(c), id, in) })
+	}
+}
+
+func (h billingHandlers) putInsurance(c *gin.Context) {
+	id, ok := pathID(c, "patient")
+	var in billing.PolicyInput
+	if ok && decode(c, &in) {
+		ok200(c, h.s, func() (any, error) { return h.store.PutInsurance(c.Request.Context(), actor(c), id, in) })
+	}
+}
+
+func (h billingHandlers) putLoyalty(c *gin.Context) {
+	id, ok := pathID(c, "patient")
+	var in billing.LoyaltyInput
+	if ok && decode(c, &in) {
+		ok200(c, h.s, func() (any, error) { return h.store.PutLoyalty(c.Request.Context(), actor(c), id, in) })
+	}
+}
