@@ -83,7 +83,7 @@ type roomForm struct {
 	Name, Error string
 }
 
-// newBranch shows an empty branch form, open on weekdays.
+// newBranch shows an empty branch form: closed every day until hours are typed.
 func (con *Console) newBranch(c *gin.Context) {
 	page := branchPage{Timezone: "UTC", TaxRate: "0", MinNotice: strconv.Itoa(scheduling.DefaultMinNoticeMinutes),
 		HorizonDays: strconv.Itoa(scheduling.DefaultHorizonDays), Week: newWeekGrid("hours", nil),

@@ -448,3 +448,47 @@ func TestDoctorAttendanceErrorsAreShownAtTheirRow(t *testing.T) {
 	p = br.get("/console/settings/doctors")
 	require.Contains(t, p.body, "New York: Sun 08:00–12:00")
 }
+
+// Hours typed in the console are the branch's local clock: the same 09:00 opening is a different UTC
+// instant either side of New York's change to summer time (14 March 2027).
+func TestBranchHoursFromTheConsoleFollowTheClockChange(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	br := tb.signedIn(t, access.Manager)
+	token := csrf(t, br.get("/console/settings/branches/new"))
+	f := branchForm(token)
+	f.Set("name", "New York")
+	f.Set("timezone", "America/New_York")
+	f.Set("currency", "USD")
+	f.Set(spanKey("hours", 7, 0, "start"), "09:00")
+	f.Set(spanKey("hours", 7, 0, "end"), "12:00")
+	p := br.post("/console/settings/branches", f)
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	york := schedtest.Must(tb.Svc.ListBranches(ctx))(t)[1]
+
+	doctor := schedtest.Must(tb.Svc.CreateDoctor(ctx, "Claire Dubois", ""))(t)
+	p = br.post("/console/settings/doctors/"+idPath(doctor.ID)+"/attendance/"+idPath(york.ID),
+		attendanceForm(token, map[int][]string{7: {"08:00-18:00"}}))
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	price, minutes, no := int64(5000), 30, false
+	exam := schedtest.Must(tb.Svc.CreateExamination(ctx, scheduling.ExaminationInput{Code: "NY", Name: "Visit", Price: &price,
+		DurationMinutes: &minutes, Taxable: &no, BranchIDs: []scheduling.ID{york.ID}, DoctorIDs: []scheduling.ID{doctor.ID}}))(t)
+
+	loc := schedtest.Must(scheduling.LoadLocation("America/New_York"))(t)
+	for _, c := range []struct {
+		day       scheduling.Date
+		firstUTC  string
+		lastStart string
+	}{
+		{scheduling.Date{Year: 2027, Month: 3, Day: 7}, "2027-03-07T14:00:00Z", "11:30"},
+		{scheduling.Date{Year: 2027, Month: 3, Day: 14}, "2027-03-14T13:00:00Z", "11:30"},
+	} {
+		slots := schedtest.Must(tb.Svc.Availability(ctx, scheduling.AvailabilityQuery{BranchID: york.ID, DoctorID: doctor.ID,
+			ExaminationIDs: []scheduling.ID{exam.ID}, From: c.day, To: c.day}))(t)
+		require.Len(t, slots, 6, c.day)
+		require.Equal(t, c.firstUTC, slots[0].Start.UTC().Format("2006-01-02T15:04:05Z"))
+		require.Equal(t, "09:00", slots[0].Start.In(loc).Format("15:04"))
+		require.Equal(t, c.lastStart, slots[5].Start.In(loc).Format("15:04"))
+	}
+}
