@@ -38,6 +38,8 @@ type Deps struct {
 	// Records keeps clinical records and their templates; nil means a store on Pool with the
 	// scheduling service's clock.
 	Records *record.Store
+	// Public configures the public pages: link base, rate limit (tracker.go).
+	Public PublicConfig
 }
 
 // Server holds the services the handlers call.
@@ -53,13 +55,14 @@ type Server struct {
 	timeout time.Duration
 	console *console.Console
 	records *record.Store
+	public  PublicConfig
 }
 
 // NewHandler builds the HTTP handler with every route.
 func NewHandler(d Deps) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{log: d.Logger, pool: d.Pool, redis: d.Redis, sched: d.Scheduling, acc: d.Access, feed: d.Feed, done: d.Done,
-		timeout: cmp.Or(d.RequestTimeout, 15*time.Second), console: d.Console}
+		timeout: cmp.Or(d.RequestTimeout, 15*time.Second), console: d.Console, public: d.Public}
 	if s.records = d.Records; s.records == nil {
 		s.records = record.NewStore(d.Pool, d.Scheduling.Now)
 	}

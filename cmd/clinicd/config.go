@@ -31,6 +31,9 @@ type Config struct {
 	// TrustProxy believes a reverse proxy's X-Forwarded-Proto and X-Forwarded-For (console cookies and
 	// sign-in lock-out); set it only when the server is reachable through that proxy alone.
 	TrustProxy bool
+	// PublicRateLimit is how many requests a minute one client may send to the public endpoints
+	// (CLINIC_PUBLIC_RATE_LIMIT, default 120); 0 turns the limit off.
+	PublicRateLimit int
 }
 
 func loadConfig() (Config, error) {
@@ -50,6 +53,14 @@ func loadConfig() (Config, error) {
 			return c, fmt.Errorf("CLINIC_TRUST_PROXY=%q: give true or false", v)
 		}
 		c.TrustProxy = b
+	}
+	c.PublicRateLimit = 120
+	if v := os.Getenv("CLINIC_PUBLIC_RATE_LIMIT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return c, fmt.Errorf("CLINIC_PUBLIC_RATE_LIMIT=%q: give a whole number of requests a minute (0 turns the limit off)", v)
+		}
+		c.PublicRateLimit = n
 	}
 	if v := os.Getenv("CLINIC_SHUTDOWN_GRACE"); v != "" {
 		d, err := time.ParseDuration(v)

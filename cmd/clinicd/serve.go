@@ -98,6 +98,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		Done:       ctx.Done(),
 		Console:    con,
 		Records:    record.NewStore(pool, time.Now),
+		Public:     web.PublicConfig{BaseURL: cfg.BaseURL, RateLimit: cfg.PublicRateLimit, TrustProxy: cfg.TrustProxy},
 	})
 	srv := &http.Server{
 		Addr:              cfg.Addr,

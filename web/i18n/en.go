@@ -12,12 +12,12 @@ var english = entries{
 	"language":      text("Language"),
 	"tracker.title": text("Your place in the queue"),
 
-	"tracker.waiting":  text("You are in the queue"),
-	"tracker.ahead":    plural.Selectf(1, "%d", "=0", "You're next", "one", "1 person ahead of you", "other", "%[1]d people ahead of you"),
-	"tracker.position": text("Place in line: %s"),
-	"tracker.eta":      text("Expected between %s and %s"),
-	"tracker.eta_at":   text("Expected at about %s"),
-	"tracker.booked":   text("Booked for %s"),
+	"tracker.waiting":     text("You are in the queue"),
+	"tracker.ahead":       plural.Selectf(1, "%d", "=0", "You're next", "one", "1 person ahead of you", "other", "%[1]d people ahead of you"),
+	"tracker.position":    text("Place in line: %s"),
+	"tracker.eta":         text("Expected between %s and %s"),
+	"tracker.eta_at":      text("Expected at about %s"),
+	"tracker.appointment": text("Appointment"),
 
 	"tracker.open":             text("It's your turn"),
 	"tracker.open_detail":      text("Please go in now."),
