@@ -43,7 +43,7 @@ type queueRow struct {
 	Status, State, StatusLabel   string
 	Patient, Phone, Doctor, Link string
 	Time, Examinations           string
-	// Waited says how long the patient has waited, or that they have not arrived.
+	// Waited says how long the patient has waited; "" when they have not arrived.
 	Waited string
 	// ETA is when the doctor is expected to see them, as a range; Ahead who is before them.
 	ETA, Ahead string
@@ -167,7 +167,7 @@ func queueRowOf(it queue.Item, a account, s queueScope) queueRow {
 		r.State, r.StatusLabel = "arrived", "Arrived"
 		r.Waited = minutes(*it.WaitedMinutes)
 	default:
-		r.State, r.StatusLabel, r.Waited = "expected", "Not arrived", "Not arrived"
+		r.State, r.StatusLabel = "expected", "Not arrived"
 	}
 	if it.ETA != nil {
 		r.ETA = clock(it.ETA.From)

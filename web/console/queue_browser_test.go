@@ -1,0 +1,183 @@
+package console_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"clinic/migrations/dbtest"
+	"clinic/scheduling"
+	"clinic/scheduling/changefeed"
+	"clinic/scheduling/demo"
+	"clinic/web"
+	"clinic/web/access"
+	"clinic/web/console"
+	"clinic/web/console/browsertest"
+)
+
+// liveDemoServer serves the demo clinic with a change feed, as the server runs, and a receptionist;
+// it answers the Lisbon branch.
+func liveDemoServer(t *testing.T) (base, email, password string, lisbon scheduling.Branch, sched *scheduling.Service) {
+	t.Helper()
+	ctx := context.Background()
+	pool := dbtest.NewPool(t)
+	rdb, prefix := dbtest.NewRedis(t)
+	logger := slog.New(slog.DiscardHandler)
+	now := func() time.Time { return demoNow }
+	sched = scheduling.NewService(pool, logger, now, scheduling.Config{})
+	_, err := demo.Load(ctx, sched, demoNow)
+	require.NoError(t, err)
+	acc := access.NewStore(pool, now)
+	email, password = "desk@harbour.test", "the desk's password"
+	_, err = acc.CreateUser(ctx, email, password, access.Receptionist, 0)
+	require.NoError(t, err)
+	feedCtx, stop := context.WithCancel(ctx)
+	t.Cleanup(stop)
+	feed := changefeed.New(pool, logger)
+	go feed.Run(feedCtx)
+	<-feed.Ready()
+	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Feed: feed,
+		Now: now, Config: console.Config{ClinicName: "Harbour Clinic", RedisPrefix: prefix}})
+	require.NoError(t, err)
+	srv := httptest.NewServer(web.NewHandler(web.Deps{Logger: logger, Pool: pool, Redis: rdb, Scheduling: sched, Access: acc,
+		Feed: feed, Console: con}))
+	t.Cleanup(srv.Close)
+	branches, err := sched.ListBranches(ctx)
+	require.NoError(t, err)
+	for _, b := range branches {
+		if b.Timezone == "Europe/Lisbon" {
+			lisbon = b
+		}
+	}
+	require.NotZero(t, lisbon.ID)
+	return srv.URL, email, password, lisbon, sched
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// otherDesk signs in from a second client, as another desk of the clinic, and answers a function
+// that posts a form from the board with its token.
+func otherDesk(t *testing.T, base, email, password string) func(path string, form url.Values) int {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	client := &http.Client{Jar: jar}
+	token := func(path string) string {
+		resp, err := client.Get(base + path)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		m := csrfField.FindSubmatch(body)
+		require.NotNil(t, m, "no form at %s", path)
+		return string(m[1])
+	}
+	resp, err := client.PostForm(base+"/console/signin", url.Values{"csrf": {token("/console/signin")}, "email": {email},
+		"password": {password}})
+	require.NoError(t, err)
+	resp.Body.Close()
+	return func(path string, form url.Values) int {
+		form.Set("csrf", token("/console/queue"))
+		resp, err := client.PostForm(base+path, form)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+}
+
+func TestBrowserQueueBoardDragsKeepsTheOrderAndFollowsOtherDesks(t *testing.T) {
+	t.Parallel()
+	base, email, password, lisbon, sched := liveDemoServer(t)
+	ctx := browsertest.New(t, browsertest.Options{Width: 1024, Height: 900})
+	eval := func(js string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		require.NoError(t, err)
+		return s
+	}
+	order := func() string {
+		t.Helper()
+		return eval(`[...document.querySelectorAll('tr.q-draggable')].map((tr) => tr.dataset.id).join(',')`)
+	}
+	board := base + "/console/queue?branch=" + lisbon.ID.String() + "&sort=manual"
+
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Navigate(board),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.CSS("button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".q-handle")),
+	))
+	before := strings.Split(order(), ",")
+	require.GreaterOrEqual(t, len(before), 3, "the demo's Lisbon day has patients to order")
+
+	// Drag the last waiting patient by the handle above the first one, as a finger or a mouse does.
+	var from, to struct{ X, Y float64 }
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[struct{}](`(() => { const h = [...document.querySelectorAll('.q-handle')];
+		const r = (el) => el.getBoundingClientRect(); window.scrollTo(0, 0);
+		window.__from = { X: r(h[h.length-1]).x + r(h[h.length-1]).width / 2, Y: r(h[h.length-1]).y + r(h[h.length-1]).height / 2 };
+		const first = r(h[0].closest('tr')); window.__to = { X: window.__from.X, Y: first.y + 4 }; return {}; })()`))
+	require.NoError(t, err)
+	from, err = chromedp.Run(ctx, chromedp.Evaluate[struct{ X, Y float64 }](`window.__from`))
+	require.NoError(t, err)
+	to, err = chromedp.Run(ctx, chromedp.Evaluate[struct{ X, Y float64 }](`window.__to`))
+	require.NoError(t, err)
+	steps := []chromedp.Action[chromedp.Void]{chromedp.MouseEvent(chromedp.MousePressed, from.X, from.Y, chromedp.ButtonLeft)}
+	for i := 1; i <= 12; i++ {
+		y := from.Y + (to.Y-from.Y)*float64(i)/12
+		steps = append(steps, chromedp.MouseEvent(chromedp.MouseMoved, from.X, y, chromedp.ButtonLeft), chromedp.Sleep(30*time.Millisecond))
+	}
+	steps = append(steps, chromedp.MouseEvent(chromedp.MouseReleased, to.X, to.Y, chromedp.ButtonLeft))
+	require.NoError(t, chromedp.Do(ctx, steps...))
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('q-message').textContent.includes('The order is saved.')`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	require.NoError(t, err, "the dropped order is saved")
+	want := append([]string{before[len(before)-1]}, before[:len(before)-1]...)
+	require.Equal(t, strings.Join(want, ","), order())
+
+	// The order is kept: a reload shows it.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(".q-handle"))))
+	require.Equal(t, strings.Join(want, ","), order())
+	browsertest.Screenshot(t, ctx, "../../docs/screenshots/console-queue.png")
+
+	// Another desk checks a patient in: the board shows it without a reload.
+	day := scheduling.DateOf(demoNow.In(mustZone(t, lisbon.Timezone)))
+	sessions, err := sched.ListSessions(context.Background(), scheduling.SessionFilter{BranchID: lisbon.ID, From: day, To: day,
+		Status: scheduling.StatusWaiting, Limit: scheduling.MaxSessionPage})
+	require.NoError(t, err)
+	var arriving scheduling.ID
+	for _, s := range sessions.Items {
+		if s.CheckedInAt == nil {
+			arriving = s.ID
+			break
+		}
+	}
+	require.NotZero(t, arriving, "someone in Lisbon has not arrived yet")
+	require.Contains(t, eval(fmt.Sprintf(`document.querySelector('tr[data-id="%d"] .q-state').textContent`, arriving)), "Not arrived")
+	post := otherDesk(t, base, email, password)
+	require.Equal(t, http.StatusOK, post(fmt.Sprintf("/console/queue/sessions/%d/check-in", arriving),
+		url.Values{"branch": {lisbon.ID.String()}}))
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`(document.querySelector('tr[data-id="%d"] .q-state') || {}).textContent === 'Arrived'`, arriving),
+		chromedp.WithPollingTimeout(10*time.Second)))
+	require.NoError(t, err, "the check-in shows on the board by itself")
+	require.Equal(t, strings.Join(want, ","), order(), "the kept order stays")
+}
+
+func mustZone(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := scheduling.LoadLocation(name)
+	require.NoError(t, err)
+	return loc
+}
