@@ -13,7 +13,7 @@ import (
 func (s *Service) Place(ctx context.Context, sessionID scheduling.ID) (*Place, error) {
 	var e entry
 	var tz string
-	err := scanEntryZone(s.db.QueryRow(ctx, `SELECT `+entryColumns+`, b.timezone
+	err := scanEntryZone(s.db.QueryRow(ctx, `SELECT `+entryColumns+`, `+examNames+`, b.timezone
 		FROM sessions s JOIN patients p ON p.id = s.patient_id JOIN doctors d ON d.id = s.doctor_id
 			JOIN branches b ON b.id = s.branch_id
 		WHERE s.id = $1`, sessionID), &e, &tz)

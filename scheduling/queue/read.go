@@ -26,13 +26,15 @@ type entry struct {
 
 // entryColumns are read by scanEntry; the query names sessions s, patients p and doctors d.
 const entryColumns = `s.id, s.patient_id, s.doctor_id, s.branch_id, s.status, s.starts_at, s.ends_at, s.created_at,
-	s.checked_in_at, s.opened_at, p.name, p.phone, d.name,
-	ARRAY(SELECT e.name FROM session_examinations x JOIN examinations e ON e.id = x.examination_id
-		WHERE x.session_id = s.id ORDER BY x.position)`
+	s.checked_in_at, s.opened_at, p.name, p.phone, d.name`
+
+// examNames reads the names of session s's examinations, in running order, for a single session.
+const examNames = `ARRAY(SELECT e.name FROM session_examinations x JOIN examinations e ON e.id = x.examination_id
+	WHERE x.session_id = s.id ORDER BY x.position)`
 
 func scanEntry(row pgx.Row, e *entry) error {
 	return row.Scan(&e.id, &e.patientID, &e.doctorID, &e.branchID, &e.status, &e.start, &e.end, &e.booked,
-		&e.checkedIn, &e.opened, &e.patientName, &e.phone, &e.doctorName, &e.exams)
+		&e.checkedIn, &e.opened, &e.patientName, &e.phone, &e.doctorName)
 }
 
 // inZone moves e's times to loc, where the branch's day is read.
@@ -61,12 +63,11 @@ type day struct {
 	history map[scheduling.ID][]eta.Sample
 }
 
-// dayRange binds r.lo and r.hi to the bounds of the local date $2 at branch $1.
-const dayRange = `WITH r AS (SELECT ($2::date)::timestamp AT TIME ZONE b.timezone AS lo,
-	($2::date + 1)::timestamp AT TIME ZONE b.timezone AS hi FROM branches b WHERE b.id = $1)`
-
-// inQueue selects the queue's sessions s of branch $1 on r's day, of doctor $3 unless it is 0.
-const inQueue = `s.branch_id = $1 AND s.starts_at >= r.lo AND s.starts_at < r.hi
+// inQueue selects the queue's sessions s of branch $1 on its local date $2, of doctor $3 unless it is
+// 0. The day's bounds are scalar subqueries, evaluated once, so that they bound the index scan.
+const inQueue = `s.branch_id = $1
+	AND s.starts_at >= (SELECT ($2::date)::timestamp AT TIME ZONE timezone FROM branches WHERE id = $1)
+	AND s.starts_at < (SELECT ($2::date + 1)::timestamp AT TIME ZONE timezone FROM branches WHERE id = $1)
 	AND s.status IN ('waiting', 'open') AND ($3::bigint = 0 OR s.doctor_id = $3)`
 
 // load reads a branch day's queue in one round trip: of one doctor unless doctorID is 0. With lock
@@ -92,17 +93,31 @@ func (s *Service) load(ctx context.Context, db scheduling.DB, branchID schedulin
 	if lock {
 		forShare = ` FOR SHARE OF s`
 	}
-	batch.Queue(dayRange+` SELECT `+entryColumns+`
-		FROM r, sessions s JOIN patients p ON p.id = s.patient_id JOIN doctors d ON d.id = s.doctor_id
+	byID := map[scheduling.ID]*entry{}
+	batch.Queue(`SELECT `+entryColumns+`
+		FROM sessions s JOIN patients p ON p.id = s.patient_id JOIN doctors d ON d.id = s.doctor_id
 		WHERE `+inQueue+` ORDER BY s.id`+forShare, branchID, dateArg, doctorID).Query(func(rows pgx.Rows) error {
 		for rows.Next() {
 			e := &entry{}
 			if err := scanEntry(rows, e); err != nil {
 				return err
 			}
-			d.entries = append(d.entries, e)
+			d.entries, byID[e.id] = append(d.entries, e), e
 		}
 		return rows.Err()
+	})
+	batch.Queue(`SELECT x.session_id, e.name
+		FROM sessions s JOIN session_examinations x ON x.session_id = s.id JOIN examinations e ON e.id = x.examination_id
+		WHERE `+inQueue+` ORDER BY x.session_id, x.position`, branchID, dateArg, doctorID).Query(func(rows pgx.Rows) error {
+		var id scheduling.ID
+		var name string
+		_, err := pgx.ForEachRow(rows, []any{&id, &name}, func() error {
+			if e := byID[id]; e != nil { // one that joined the queue between the two statements waits for the next read
+				e.exams = append(e.exams, name)
+			}
+			return nil
+		})
+		return err
 	})
 	batch.Queue(`SELECT doctor_id, session_ids FROM queue_orders WHERE branch_id = $1 AND day = $2::date`,
 		branchID, dateArg).Query(func(rows pgx.Rows) error {
@@ -114,7 +129,7 @@ func (s *Service) load(ctx context.Context, db scheduling.DB, branchID schedulin
 		})
 		return err
 	})
-	batch.Queue(dayRange+`, q AS (SELECT DISTINCT s.doctor_id FROM r, sessions s WHERE `+inQueue+`)
+	batch.Queue(`WITH q AS (SELECT DISTINCT s.doctor_id FROM sessions s WHERE `+inQueue+`)
 		SELECT q.doctor_id, h.booked, h.actual FROM q CROSS JOIN LATERAL (
 			SELECT extract(epoch FROM c.ends_at - c.starts_at)::float8 AS booked,
 				extract(epoch FROM c.completed_at - c.opened_at)::float8 AS actual, c.completed_at
