@@ -10,6 +10,7 @@ import (
 	"clinic/scheduling"
 	"clinic/scheduling/eta"
 	"clinic/scheduling/queue"
+	"clinic/scheduling/schedtest"
 )
 
 func TestSorts(t *testing.T) {
@@ -205,4 +206,47 @@ func TestBadQueries(t *testing.T) {
 	requireCode(t, err, scheduling.KindNotFound, scheduling.CodeNotFound)
 	_, err = tb.q.Place(ctx, 999999)
 	requireCode(t, err, scheduling.KindNotFound, scheduling.CodeNotFound)
+}
+
+// TestDayAtTheBranch: a queue's day is the branch's local date, on the day the clocks go forward too:
+// 00:30 on 29 March 2027 in Lisbon is still the 28th in UTC, yet it is the 29th's queue.
+func TestDayAtTheBranch(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	p := tb.c.AddPatient(t, tb.Svc, 40).ID
+	late := schedtest.InsertSessions(t, tb.Pool, tb.c, time.Date(2027, 3, 28, 23, 30, 0, 0, tb.c.Loc), 1,
+		[]scheduling.ID{tb.c.Doctor.ID}, []scheduling.ID{p})
+	early := schedtest.InsertSessions(t, tb.Pool, tb.c, time.Date(2027, 3, 29, 0, 30, 0, 0, tb.c.Loc), 1,
+		[]scheduling.ID{tb.c.Doctor.ID}, []scheduling.ID{p})
+	for day, want := range map[int][]scheduling.ID{28: late, 29: early} {
+		b, err := tb.q.List(ctx, queue.Query{BranchID: tb.c.Branch.ID, Day: scheduling.Date{Year: 2027, Month: 3, Day: day}})
+		require.NoError(t, err)
+		require.Equal(t, want, ids(b), "%d March", day)
+	}
+	place, err := tb.q.Place(ctx, early[0])
+	require.NoError(t, err)
+	require.Equal(t, "2027-03-29", place.Day)
+	require.Equal(t, 1, place.Position)
+}
+
+// TestPlaceWithTheDoctor: an open session is with the doctor, with no position or ETA.
+func TestPlaceWithTheDoctor(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	*tb.Clock = tb.clock(9, 0)
+	_, err := tb.Svc.Open(ctx, "doctor", tb.s09)
+	require.NoError(t, err)
+	p, err := tb.q.Place(ctx, tb.s09)
+	require.NoError(t, err)
+	require.True(t, p.WithDoctor)
+	require.Equal(t, scheduling.StatusOpen, p.Status)
+	require.Zero(t, p.Position)
+	require.Nil(t, p.ETA)
+	next, err := tb.q.Place(ctx, tb.s10)
+	require.NoError(t, err)
+	require.Equal(t, 1, next.Position)
+	// 09:00 opened, 30 minutes booked at the prior pace: 09:24 at the earliest, 09:45 at the latest.
+	require.True(t, next.ETA.From.Equal(tb.clock(9, 24)) && next.ETA.To.Equal(tb.clock(9, 45)), "%v", next.ETA)
 }
