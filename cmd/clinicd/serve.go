@@ -83,8 +83,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		Listeners: listeners.All()})
 	acc := access.NewStore(pool, time.Now)
 	go acc.WatchRevocations(ctx, pool, logger)
-	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Feed: feed, Now: time.Now,
-		Config: console.Config{ClinicName: cfg.ClinicName, TrustProxy: cfg.TrustProxy}})
+	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Feed: feed, Done: ctx.Done(),
+		Now: time.Now, Config: console.Config{ClinicName: cfg.ClinicName, TrustProxy: cfg.TrustProxy}})
 	if err != nil {
 		return err
 	}

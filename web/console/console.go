@@ -78,6 +78,9 @@ type Deps struct {
 	Queue *queue.Service
 	// Feed follows committed session changes for the live pages (nil: they do not update by themselves).
 	Feed *changefeed.Feed
+	// Done is closed when the server shuts down, ending the live streams so that the shutdown does
+	// not wait for them (nil: they end only with their clients).
+	Done <-chan struct{}
 	// Now is the clock of session times and lock-outs (nil: the system clock).
 	Now    func() time.Time
 	Config Config
@@ -91,6 +94,7 @@ type Console struct {
 	acc      *access.Store
 	queue    *queue.Service
 	feed     *changefeed.Feed
+	done     <-chan struct{}
 	now      func() time.Time
 	cfg      Config
 	pages    pages
@@ -125,7 +129,7 @@ func New(d Deps) (*Console, error) {
 		}
 		q = queue.New(db, d.Scheduling)
 	}
-	return &Console{log: d.Logger, db: d.DB, sched: d.Scheduling, acc: d.Access, queue: q, feed: d.Feed, now: now,
+	return &Console{log: d.Logger, db: d.DB, sched: d.Scheduling, acc: d.Access, queue: q, feed: d.Feed, done: d.Done, now: now,
 		cfg: cfg, pages: p, assets: a, throttle: &throttle{rdb: d.Redis, prefix: cfg.RedisPrefix, policy: cfg.Lockout}}, nil
 }
 

@@ -20,8 +20,8 @@ func (con *Console) queueStreamRoutes(g *gin.RouterGroup) {
 
 // queueEvents tells a board that its branch's queue changed: GET /console/queue/events?branch=ID
 // streams an `event: change` for each committed session change of the branch (the board then
-// fetches itself again) and ends with an `event: reload` when changes may have been missed; the
-// browser reconnects by itself. Without a change feed it answers 204, which tells the browser not to
+// fetches itself again) and ends with an `event: reload` when changes may have been missed or the
+// server shuts down; the browser reconnects by itself. Without a change feed it answers 204, which tells the browser not to
 // try again: the board then works without updating by itself.
 func (con *Console) queueEvents(c *gin.Context) {
 	if con.feed == nil {
@@ -61,6 +61,9 @@ func (con *Console) queueEvents(c *gin.Context) {
 	for {
 		select {
 		case <-c.Request.Context().Done():
+			return
+		case <-con.done:
+			write("event: reload\ndata: {}\n\n")
 			return
 		case <-tick.C:
 			if !write(": ping\n\n") {

@@ -322,6 +322,8 @@ func TestQueueEventsFollowTheBranch(t *testing.T) {
 	ctx, stop := context.WithCancel(context.Background())
 	t.Cleanup(stop)
 	deps := tb.deps
+	done := make(chan struct{})
+	deps.Done = done
 	deps.Feed = changefeed.New(tb.Pool, deps.Logger)
 	go deps.Feed.Run(ctx)
 	<-deps.Feed.Ready()
@@ -345,22 +347,33 @@ func TestQueueEventsFollowTheBranch(t *testing.T) {
 	require.Equal(t, "retry: 2000", lines.Text(), "the stream is open before the change")
 
 	schedtest.Must(tb.Svc.CheckIn(context.Background(), "desk", tb.s0930))(t)
-	got := make(chan string, 1)
+	got := make(chan string, 2)
 	go func() {
+		defer close(got)
 		for lines.Scan() {
 			if strings.HasPrefix(lines.Text(), "event: ") {
+				event := lines.Text()
 				lines.Scan()
-				got <- lines.Text()
-				return
+				got <- event + " " + lines.Text()
 			}
 		}
 	}()
-	select {
-	case data := <-got:
-		require.Equal(t, "data: "+tb.s0930.String(), data)
-	case <-time.After(10 * time.Second):
-		t.Fatal("no event for a check-in at the branch")
+	next := func() string {
+		select {
+		case e := <-got:
+			return e
+		case <-time.After(10 * time.Second):
+			t.Fatal("no event")
+			return ""
+		}
 	}
+	require.Equal(t, "event: change data: "+tb.s0930.String(), next(), "a check-in at the branch")
+
+	// A shutting-down server ends the stream; the board reloads and the browser reconnects.
+	close(done)
+	require.Equal(t, "event: reload data: {}", next())
+	_, open := <-got
+	require.False(t, open, "the stream ended")
 }
 
 // serveAll serves a console's pages and streams and returns its URL.
