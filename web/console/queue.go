@@ -98,7 +98,11 @@ func (con *Console) queueScopeOf(c *gin.Context, get func(string) string) (s que
 		return s, false
 	}
 	if a.Role == access.Doctor {
-		s.DoctorID = a.DoctorID
+		if s.DoctorID = a.DoctorID; s.DoctorID == 0 {
+			con.errorPage(c, http.StatusForbidden, "No queue of yours",
+				"Your account is not linked to a doctor, so it has no queue. Ask the clinic owner to link it.")
+			return s, false
+		}
 	} else if raw := get("doctor"); raw != "" {
 		if s.DoctorID = idOf(raw); s.DoctorID == 0 {
 			con.errorPage(c, http.StatusBadRequest, "Unknown doctor", "Choose the doctor from the list.")

@@ -47,6 +47,8 @@ type queueRow struct {
 	Waited string
 	// ETA is when the doctor is expected to see them, as a range; Ahead who is before them.
 	ETA, Ahead string
+	// Since is when an open session began.
+	Since string
 	Moves      []visitMove
 	// Draggable rows are waiting ones on a manual board.
 	Draggable bool
@@ -162,6 +164,12 @@ func queueRowOf(it queue.Item, a account, s queueScope) queueRow {
 		r.State, r.StatusLabel = "open", "With the doctor"
 		if it.WaitedMinutes != nil {
 			r.Waited = "waited " + minutes(*it.WaitedMinutes)
+			if *it.WaitedMinutes < 1 {
+				r.Waited = "no wait"
+			}
+		}
+		if it.OpenedAt != nil {
+			r.Since = "since " + clock(it.OpenedAt.In(it.Start.Location()))
 		}
 	case it.CheckedIn:
 		r.State, r.StatusLabel = "arrived", "Arrived"

@@ -27,9 +27,9 @@ import (
 	"clinic/web/console/browsertest"
 )
 
-// liveDemoServer serves the demo clinic with a change feed, as the server runs, and a receptionist;
-// it answers the Lisbon branch.
-func liveDemoServer(t *testing.T) (base, email, password string, lisbon scheduling.Branch, sched *scheduling.Service) {
+// liveDemoServer serves the demo clinic with a change feed, as the server runs, and a user of the
+// role (a doctor is the one of Lisbon's first arrived patient today); it answers the Lisbon branch.
+func liveDemoServer(t *testing.T, role access.Role) (base, email, password string, lisbon scheduling.Branch, sched *scheduling.Service) {
 	t.Helper()
 	ctx := context.Background()
 	pool := dbtest.NewPool(t)
@@ -39,9 +39,30 @@ func liveDemoServer(t *testing.T) (base, email, password string, lisbon scheduli
 	sched = scheduling.NewService(pool, logger, now, scheduling.Config{})
 	_, err := demo.Load(ctx, sched, demoNow)
 	require.NoError(t, err)
+	branches, err := sched.ListBranches(ctx)
+	require.NoError(t, err)
+	for _, b := range branches {
+		if b.Timezone == "Europe/Lisbon" {
+			lisbon = b
+		}
+	}
+	require.NotZero(t, lisbon.ID)
+	var doctor scheduling.ID
+	if role == access.Doctor {
+		day := scheduling.DateOf(demoNow.In(mustZone(t, lisbon.Timezone)))
+		page, err := sched.ListSessions(ctx, scheduling.SessionFilter{BranchID: lisbon.ID, From: day, To: day,
+			Status: scheduling.StatusWaiting, Limit: scheduling.MaxSessionPage})
+		require.NoError(t, err)
+		for _, s := range page.Items {
+			if s.CheckedInAt != nil && doctor == 0 {
+				doctor = s.DoctorID
+			}
+		}
+		require.NotZero(t, doctor, "someone has arrived in Lisbon")
+	}
 	acc := access.NewStore(pool, now)
-	email, password = "desk@harbour.test", "the desk's password"
-	_, err = acc.CreateUser(ctx, email, password, access.Receptionist, 0)
+	email, password = string(role)+"@harbour.test", "the "+string(role)+"'s password"
+	_, err = acc.CreateUser(ctx, email, password, role, doctor)
 	require.NoError(t, err)
 	feedCtx, stop := context.WithCancel(ctx)
 	t.Cleanup(stop)
@@ -54,14 +75,6 @@ func liveDemoServer(t *testing.T) (base, email, password string, lisbon scheduli
 	srv := httptest.NewServer(web.NewHandler(web.Deps{Logger: logger, Pool: pool, Redis: rdb, Scheduling: sched, Access: acc,
 		Feed: feed, Console: con}))
 	t.Cleanup(srv.Close)
-	branches, err := sched.ListBranches(ctx)
-	require.NoError(t, err)
-	for _, b := range branches {
-		if b.Timezone == "Europe/Lisbon" {
-			lisbon = b
-		}
-	}
-	require.NotZero(t, lisbon.ID)
 	return srv.URL, email, password, lisbon, sched
 }
 
@@ -99,7 +112,7 @@ func otherDesk(t *testing.T, base, email, password string) func(path string, for
 
 func TestBrowserQueueBoardDragsKeepsTheOrderAndFollowsOtherDesks(t *testing.T) {
 	t.Parallel()
-	base, email, password, lisbon, sched := liveDemoServer(t)
+	base, email, password, lisbon, sched := liveDemoServer(t, access.Receptionist)
 	ctx := browsertest.New(t, browsertest.Options{Width: 1024, Height: 900})
 	eval := func(js string) string {
 		t.Helper()
@@ -165,12 +178,28 @@ func TestBrowserQueueBoardDragsKeepsTheOrderAndFollowsOtherDesks(t *testing.T) {
 		}
 	}
 	require.NotZero(t, arriving, "someone in Lisbon has not arrived yet")
-	require.Contains(t, eval(fmt.Sprintf(`document.querySelector('tr[data-id="%d"] .q-state').textContent`, arriving)), "Not arrived")
+	state := fmt.Sprintf(`document.querySelector('tr[data-id="%d"] .q-state').textContent`, arriving)
+
+	// A row is being dragged when the change comes: the board waits for the drop.
+	grab, err := chromedp.Run(ctx, chromedp.Evaluate[struct{ X, Y float64 }](`(() => {
+		const r = document.querySelector('.q-handle').getBoundingClientRect(); return { X: r.x + r.width / 2, Y: r.y + r.height / 2 }; })()`))
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.MouseEvent(chromedp.MousePressed, grab.X, grab.Y, chromedp.ButtonLeft),
+		chromedp.MouseEvent(chromedp.MouseMoved, grab.X, grab.Y+6, chromedp.ButtonLeft), chromedp.Sleep(50*time.Millisecond),
+		chromedp.MouseEvent(chromedp.MouseMoved, grab.X, grab.Y+12, chromedp.ButtonLeft), chromedp.Sleep(50*time.Millisecond),
+	))
+	require.Equal(t, "true", eval(`String(!!document.querySelector('.sortable-chosen'))`), "the drag is under way")
 	post := otherDesk(t, base, email, password)
 	require.Equal(t, http.StatusOK, post(fmt.Sprintf("/console/queue/sessions/%d/check-in", arriving),
 		url.Values{"branch": {lisbon.ID.String()}}))
-	_, err = chromedp.Run(ctx, chromedp.Poll[bool](fmt.Sprintf(`(document.querySelector('tr[data-id="%d"] .q-state') || {}).textContent === 'Arrived'`, arriving),
-		chromedp.WithPollingTimeout(10*time.Second)))
+	require.NoError(t, chromedp.Do(ctx, chromedp.Sleep(1500*time.Millisecond)))
+	require.Equal(t, "Not arrived", eval(state), "the board is not replaced under the dragging finger")
+	require.Equal(t, "true", eval(`String(!!document.querySelector('.sortable-chosen'))`), "the drag goes on")
+	require.NoError(t, chromedp.Do(ctx, chromedp.MouseEvent(chromedp.MouseReleased, grab.X, grab.Y+12, chromedp.ButtonLeft)))
+
+	// Dropped where it was, the board catches up with the check-in.
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](state+` === 'Arrived'`, chromedp.WithPollingTimeout(10*time.Second)))
 	require.NoError(t, err, "the check-in shows on the board by itself")
 	require.Equal(t, strings.Join(want, ","), order(), "the kept order stays")
 }
