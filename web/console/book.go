@@ -40,6 +40,8 @@ type option struct {
 	ID       scheduling.ID
 	Name     string
 	Selected bool
+	// Note is shown beside the name, such as an examination's price at the branch.
+	Note string
 }
 
 // slotView is a free slot as the pages offer it: the values a booking form sends, and a label.
@@ -152,7 +154,8 @@ func (con *Console) bookView(ctx context.Context, a account, f bookForm) (*bookV
 		return nil, err
 	}
 	for _, e := range exams {
-		v.Exams = append(v.Exams, option{ID: e.ID, Name: e.Name, Selected: slices.Contains(f.Exams, e.ID)})
+		v.Exams = append(v.Exams, option{ID: e.ID, Name: e.Name, Selected: slices.Contains(f.Exams, e.ID),
+			Note: priceText(e.PriceAt(branch.ID), branch.Currency)})
 	}
 	doctors, err := con.doctorNames(ctx)
 	if err != nil {

@@ -184,19 +184,33 @@ func (f *examForm) read(c *gin.Context) (in scheduling.ExaminationInput, ok bool
 			in.DoctorIDs = append(in.DoctorIDs, d.ID)
 		}
 	}
-	if f.Duration != "" {
-		if n, err := strconv.Atoi(f.Duration); err != nil {
-			f.Errors["duration"] = "Enter the duration in whole minutes, such as 30."
-		} else {
-			in.DurationMinutes = &n
-		}
+	// What the form can tell at once is told all together; the service's rules then come one at a time.
+	if f.Name == "" {
+		f.Errors["name"] = "Enter the examination's name."
 	}
-	if f.Price != "" {
-		if p, okPrice := parsePrice(f.Price, f.PriceCurrency); okPrice {
-			in.Price = &p
-		} else {
-			f.Errors["price"] = examPriceHint(f.PriceCurrency)
-		}
+	if f.Code == "" {
+		f.Errors["code"] = "Enter a short code, such as ECG."
+	}
+	n, err := strconv.Atoi(f.Duration)
+	switch {
+	case f.Duration == "":
+		f.Errors["duration"] = "Enter the duration in minutes."
+	case err != nil:
+		f.Errors["duration"] = "Enter the duration in whole minutes, such as 30."
+	case n < 1 || n > 1440:
+		f.Errors["duration"] = "Enter a duration from 1 to 1440 minutes."
+	default:
+		in.DurationMinutes = &n
+	}
+	if p, okPrice := parsePrice(f.Price, f.PriceCurrency); okPrice {
+		in.Price = &p
+	} else if f.Price == "" {
+		f.Errors["price"] = "Enter the price."
+	} else {
+		f.Errors["price"] = examPriceHint(f.PriceCurrency)
+	}
+	if len(in.BranchIDs) == 0 {
+		f.Errors["branches"] = "Tick at least one branch that offers it."
 	}
 	f.Windows = nil
 	days, starts, ends := c.PostFormArray("window_day"), c.PostFormArray("window_start"), c.PostFormArray("window_end")

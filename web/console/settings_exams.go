@@ -117,14 +117,48 @@ func (con *Console) examCatalog(ctx context.Context) (*examCatalog, error) {
 // examWeekdays are the ISO weekdays, 1 (Monday) to 7 (Sunday).
 var examWeekdays = [8]string{"", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 
-// examWindowsText sums up service windows for the list: "Mon 07:00–10:00, Tue 07:00–10:00".
+// examWindowsText sums up service windows for the list, days with the same hours together:
+// "Mon–Sat 07:00–10:00".
 func examWindowsText(ws []scheduling.WeeklyHours) string {
-	if len(ws) == 0 {
-		return ""
+	hours := map[int][]string{}
+	for _, w := range ws {
+		hours[w.Weekday] = append(hours[w.Weekday], w.Start+"–"+w.End)
 	}
-	parts := make([]string, len(ws))
-	for i, w := range ws {
-		parts[i] = examWeekdays[w.Weekday][:3] + " " + w.Start + "–" + w.End
+	var parts []string
+	done := map[int]bool{}
+	for d := 1; d <= 7; d++ {
+		if done[d] || hours[d] == nil {
+			continue
+		}
+		same := strings.Join(hours[d], ", ")
+		var days []int
+		for e := d; e <= 7; e++ {
+			if !done[e] && strings.Join(hours[e], ", ") == same {
+				days, done[e] = append(days, e), true
+			}
+		}
+		parts = append(parts, examDaysText(days)+" "+same)
 	}
-	return strings.Join(parts, ", ")
+	return strings.Join(parts, "; ")
+}
+
+// examDaysText writes weekdays in order, runs of three or more as a range: "Mon–Fri", "Tue, Thu".
+func examDaysText(days []int) string {
+	var out []string
+	for i := 0; i < len(days); {
+		j := i
+		for j+1 < len(days) && days[j+1] == days[j]+1 {
+			j++
+		}
+		switch {
+		case j-i >= 2:
+			out = append(out, examWeekdays[days[i]][:3]+"–"+examWeekdays[days[j]][:3])
+		default:
+			for k := i; k <= j; k++ {
+				out = append(out, examWeekdays[days[k]][:3])
+			}
+		}
+		i = j + 1
+	}
+	return strings.Join(out, ", ")
 }

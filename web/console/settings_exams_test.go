@@ -93,7 +93,7 @@ func TestExamSettingsEditSavesEveryPart(t *testing.T) {
 	require.Contains(t, p.body, "Resting ECG is saved.")
 	require.Contains(t, p.body, "€75.00")
 	require.Contains(t, p.body, "own price")
-	require.Contains(t, p.body, "Tue 08:00–12:00, Thu 14:00–18:00")
+	require.Contains(t, p.body, "Tue 08:00–12:00; Thu 14:00–18:00")
 }
 
 func TestExamSettingsCreate(t *testing.T) {
@@ -197,6 +197,19 @@ func TestExamSettingsRefusalsAtTheField(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, rec.post(path, examFormValues(tb, recToken)).status)
 	require.Equal(t, http.StatusNotFound, br.get("/console/settings/examinations/99999").status)
 	require.Equal(t, http.StatusNotFound, br.get("/console/settings/examinations/abc").status)
+}
+
+func TestExamWindowsText(t *testing.T) {
+	t.Parallel()
+	w := func(day int, start, end string) scheduling.WeeklyHours {
+		return scheduling.WeeklyHours{Weekday: day, Start: start, End: end}
+	}
+	require.Equal(t, "", examWindowsText(nil))
+	require.Equal(t, "Mon–Sat 07:00–10:00", examWindowsText([]scheduling.WeeklyHours{w(1, "07:00", "10:00"), w(2, "07:00", "10:00"),
+		w(3, "07:00", "10:00"), w(4, "07:00", "10:00"), w(5, "07:00", "10:00"), w(6, "07:00", "10:00")}))
+	require.Equal(t, "Mon, Tue, Thu 08:00–12:00, 14:00–16:00; Fri 09:00–10:00", examWindowsText([]scheduling.WeeklyHours{
+		w(1, "08:00", "12:00"), w(1, "14:00", "16:00"), w(2, "08:00", "12:00"), w(2, "14:00", "16:00"),
+		w(4, "08:00", "12:00"), w(4, "14:00", "16:00"), w(5, "09:00", "10:00")}))
 }
 
 func TestPriceTextAndParsing(t *testing.T) {
