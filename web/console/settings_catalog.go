@@ -58,7 +58,7 @@ type settingsSection struct {
 func (con *Console) settings(c *gin.Context) {
 	sections := []settingsSection{
 		{Title: "Clinic", Links: []settingsLink{
-			{"Branches", Prefix + "/settings/branches", "Addresses of care: time zone, currency, tax, opening hours and rooms."},
+			{"Branches", Prefix + "/settings/branches", "Each location: its time zone, currency, tax, opening hours and rooms."},
 			{"Doctors", Prefix + "/settings/doctors", "Who works where: weekly attendance at each branch, leave and changed hours."},
 		}},
 		{Title: "Care and records", Links: []settingsLink{
