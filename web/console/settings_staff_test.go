@@ -48,6 +48,9 @@ func TestUsersAndTokensAreForOwnersOnly(t *testing.T) {
 	owner := tb.signedIn(t, access.Owner)
 	require.Contains(t, owner.get("/console/settings").body, `href="/console/settings/users"`, "the owner's settings list Users")
 	receptionist := tb.userID(t, tb.emails[access.Receptionist])
+	tok, _, err := tb.deps.Access.IssueToken(context.Background(), access.Principal{Kind: "user", ID: 1, Role: access.Owner},
+		"script", access.Manager, 0)
+	require.NoError(t, err)
 
 	for _, role := range []access.Role{access.Manager, access.Doctor, access.Receptionist} {
 		br := tb.signedIn(t, role)
@@ -65,14 +68,16 @@ func TestUsersAndTokensAreForOwnersOnly(t *testing.T) {
 			"/console/settings/users/" + strconv.FormatInt(receptionist, 10) + "/role":    {"role": {"owner"}},
 			"/console/settings/users/" + strconv.FormatInt(receptionist, 10) + "/disable": {},
 			"/console/settings/tokens": {"name": {"mine"}, "role": {"owner"}},
+			"/console/settings/users/" + strconv.FormatInt(receptionist, 10) + "/enable": {},
+			"/console/settings/tokens/" + strconv.FormatInt(tok.ID, 10) + "/revoke":      {},
 		} {
 			form.Set("csrf", token)
 			require.Equalf(t, http.StatusForbidden, br.post(path, form).status, "%s posts %s", role, path)
 		}
 	}
 	require.Zero(t, tb.countRows(t, `SELECT count(*) FROM users WHERE email = 'x@clinic.test' OR role = 'owner' AND id = $1 OR disabled_at IS NOT NULL`, receptionist))
-	require.Zero(t, tb.countRows(t, `SELECT count(*) FROM api_tokens`))
-	require.Zero(t, tb.countRows(t, `SELECT count(*) FROM access_events`))
+	require.Equal(t, 1, tb.countRows(t, `SELECT count(*) FROM api_tokens WHERE revoked_at IS NULL`), "only the test's token, not revoked")
+	require.Equal(t, 1, tb.countRows(t, `SELECT count(*) FROM access_events`), "no change but the test's token")
 }
 
 func TestStaffFormsWithoutTheCSRFTokenAreRefused(t *testing.T) {
