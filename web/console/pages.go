@@ -72,7 +72,7 @@ type view struct {
 	// Account is the signed-in user; nil on the sign-in and error pages of a signed-out visitor.
 	Account *account
 	Nav     []navItem
-	// Current is the path of the page, to mark its entry in the navigation.
+	// Current is the navigation entry the page belongs to (its path), to mark it.
 	Current string
 	Flash   *flash
 	Page    any
@@ -81,7 +81,7 @@ type view struct {
 // render writes a page inside the layout. It renders into a buffer first, so a failing template
 // answers an error page, never half a page.
 func (con *Console) render(c *gin.Context, status int, name, title string, page any) {
-	v := view{Clinic: con.cfg.ClinicName, Title: title, Current: c.Request.URL.Path, Flash: con.takeFlash(c), Page: page}
+	v := view{Clinic: con.cfg.ClinicName, Title: title, Current: section(c.Request.URL.Path), Flash: con.takeFlash(c), Page: page}
 	if a, ok := c.Get(ctxAccount); ok {
 		acc := a.(account)
 		v.Account = &acc
@@ -182,4 +182,20 @@ func (con *Console) takeFlash(c *gin.Context) *flash {
 		return nil
 	}
 	return &flash{Kind: kind, Message: message}
+}
+
+// section is the path of the navigation entry a page belongs to: the entry whose path is the page's
+// or a folder above it (a patient's page is under Patients), the longest such.
+func section(path string) string {
+	best := ""
+	for _, item := range navigation {
+		p := item.Path
+		if (path == p || strings.HasPrefix(path, strings.TrimSuffix(p, "/")+"/") && p != Prefix+"/") && len(p) > len(best) {
+			best = p
+		}
+	}
+	if best == "" && path == Prefix {
+		return Prefix + "/"
+	}
+	return best
 }
