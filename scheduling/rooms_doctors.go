@@ -69,18 +69,27 @@ type Doctor struct {
 	Specialty string `json:"specialty"`
 }
 
-// CreateDoctor adds a doctor.
-func (s *Service) CreateDoctor(ctx context.Context, name, specialty string) (*Doctor, error) {
+// doctorOf checks a doctor's name and specialty as typed.
+func doctorOf(name, specialty string) (Doctor, error) {
 	var d Doctor
 	var err error
 	if d.Name, err = cleanText("name", name, MaxNameLength); err != nil {
-		return nil, err
+		return d, err
 	}
 	if d.Specialty, err = cleanText("specialty", specialty, MaxNameLength); err != nil {
-		return nil, err
+		return d, err
 	}
 	if d.Name == "" {
-		return nil, rule("missing_name", "name is required")
+		return d, rule("missing_name", "name is required")
+	}
+	return d, nil
+}
+
+// CreateDoctor adds a doctor.
+func (s *Service) CreateDoctor(ctx context.Context, name, specialty string) (*Doctor, error) {
+	d, err := doctorOf(name, specialty)
+	if err != nil {
+		return nil, err
 	}
 	if err := s.db.QueryRow(ctx, `INSERT INTO doctors (name, specialty, created_at) VALUES ($1, $2, $3) RETURNING id`,
 		d.Name, d.Specialty, s.now()).Scan(&d.ID); err != nil {

@@ -15,7 +15,8 @@ import (
 var settingsRoles = []access.Role{access.Owner, access.Manager}
 
 func init() {
-	pageNames = append(pageNames, "settings", "settings_branches", "settings_branch", "settings_doctors", "settings_doctor")
+	pageNames = append(pageNames, "settings", "settings_branches", "settings_branch", "settings_doctors", "settings_doctor",
+		"settings_doctor_edit")
 	// Settings comes before the owner's own pages in the top bar.
 	at := slices.IndexFunc(navigation, func(n navItem) bool { return n.Name == "Sign-ins" })
 	if at < 0 {
@@ -40,6 +41,8 @@ func (con *Console) catalogSettingsRoutes(in *gin.RouterGroup) {
 	g.GET("/doctors", con.doctors)
 	g.POST("/doctors", con.createDoctor)
 	g.GET("/doctors/:id", con.doctorPage)
+	g.GET("/doctors/:id/edit", con.doctorEdit)
+	g.POST("/doctors/:id/edit", con.saveDoctor)
 	g.POST("/doctors/:id/attendance/:branch", con.saveAttendance)
 }
 

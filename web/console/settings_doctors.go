@@ -85,13 +85,18 @@ func (con *Console) createDoctor(c *gin.Context) {
 		return
 	}
 	page.Name, page.Specialty = name, specialty
+	field, msg := doctorFieldError(de)
+	page.Errors[field] = msg
+	con.render(c, kindStatus[de.Kind], "settings_doctors", "Doctors", page)
+}
+
+// doctorFieldError names the field of a doctor's form that a refusal is about, and what to do.
+func doctorFieldError(de *scheduling.Error) (field, message string) {
 	switch {
 	case de.Code == "missing_name":
-		page.Errors["name"] = "Enter the doctor's name."
+		return "name", "Enter the doctor's name."
 	case strings.HasPrefix(de.Message, "specialty"):
-		page.Errors["specialty"] = textMessage(de)
-	default:
-		page.Errors["name"] = textMessage(de)
+		return "specialty", textMessage(de)
 	}
-	con.render(c, kindStatus[de.Kind], "settings_doctors", "Doctors", page)
+	return "name", textMessage(de)
 }
