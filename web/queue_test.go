@@ -192,11 +192,17 @@ func TestQueueBadInput(t *testing.T) {
 		require.Equal(t, p.status, status, "%s: %v", p.name, body)
 		require.Equal(t, p.code, errCode(body), p.name)
 	}
+	// A list too long for any queue is cut off at the body's size limit.
+	status, body := tb.call(t, access.Receptionist, http.MethodPut, "/api/v1/queue/order",
+		`{"branch_id": "`+branch+`", "date": "2027-01-04", "session_ids": [`+strings.Repeat(`"123456789",`, 120000)+`"1"]}`, malformed)
+	require.Equal(t, http.StatusRequestEntityTooLarge, status, "%v", body)
+	require.Equal(t, "body_too_large", errCode(body))
+
 	// Nothing was kept by any of them.
 	var kept int
 	require.NoError(t, tb.Pool.QueryRow(context.Background(), `SELECT count(*) FROM queue_orders`).Scan(&kept))
 	require.Zero(t, kept)
-	_, body := tb.call(t, access.Receptionist, http.MethodGet, queuePath(tb, "&sort=manual"), nil)
+	_, body = tb.call(t, access.Receptionist, http.MethodGet, queuePath(tb, "&sort=manual"), nil)
 	require.Equal(t, strs(s10, s09, s0930), itemIDs(t, body))
 	require.Equal(t, false, body["ordered"])
 	require.True(t, strings.HasPrefix(body["timezone"].(string), "Europe/"))
