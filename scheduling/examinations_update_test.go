@@ -155,3 +155,41 @@ func TestUpdateExaminationIsSeenAtOnce(t *testing.T) {
 	_, err = b.Svc.Book(ctx, "test", c.Booking(c.At(12, 9, 0), exam))
 	require.Error(t, err)
 }
+
+// TestUpdateExaminationConcurrentReplacementsDoNotMix: two replacements at once each write the whole
+// examination; what is left is one of them, never parts of both.
+func TestUpdateExaminationConcurrentReplacementsDoNotMix(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := schedtest.New(t)
+	c := schedtest.NewClinic(t, b.Svc)
+	ny := newYork(t, b.Svc)
+	rui := c.AddDoctor(t, b.Svc, "Rui Costa")
+	first := replacement(c, ny.ID, c.Doctor.ID)
+	second := replacement(c, ny.ID, rui.ID)
+	second.Name, second.BranchIDs, second.Prices, second.RoomIDs = "Second", []scheduling.ID{c.Branch.ID}, nil, nil
+	second.Windows = []scheduling.WeeklyHours{{Weekday: 5, Start: "14:00", End: "16:00"}}
+	for range 10 {
+		errs := make(chan error, 2)
+		for _, in := range []scheduling.ExaminationInput{first, second} {
+			go func() {
+				_, err := b.Svc.UpdateExamination(ctx, c.ECG.ID, in)
+				errs <- err
+			}()
+		}
+		require.NoError(t, <-errs)
+		require.NoError(t, <-errs)
+		got := schedtest.Must(b.Svc.GetExamination(ctx, c.ECG.ID))(t)
+		if got.Name == "Second" {
+			require.Equal(t, []scheduling.ID{rui.ID}, got.DoctorIDs)
+			require.Equal(t, []scheduling.ID{c.Branch.ID}, got.BranchIDs)
+			require.Empty(t, got.Prices)
+			require.Equal(t, second.Windows, got.Windows)
+		} else {
+			require.Equal(t, []scheduling.ID{c.Doctor.ID}, got.DoctorIDs)
+			require.Equal(t, []scheduling.ID{c.Branch.ID, ny.ID}, got.BranchIDs)
+			require.Len(t, got.Prices, 1)
+			require.Equal(t, first.Windows, got.Windows)
+		}
+	}
+}
