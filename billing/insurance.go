@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -116,5 +117,29 @@ func (s *Store) PutInsurance(ctx context.Context, actor scheduling.Actor, patien
 	if err != nil {
 		return nil, err
 	}
+	return p, nil
+}
+
+// Insurance returns a patient's policy; a patient without one answers not found.
+func (s *Store) Insurance(ctx context.Context, patientID scheduling.ID) (*InsurancePolicy, error) {
+	if err := patientExists(ctx, s.db, patientID); err != nil {
+		return nil, err
+	}
+	p := &InsurancePolicy{PatientID: patientID}
+	var coverage int32
+	err := s.db.QueryRow(ctx, `
+		SELECT p.id, p.insurer, p.coverage_bp, p.annual_deductible, p.annual_limit, p.currency,
+			to_char(p.valid_from, 'YYYY-MM-DD'), to_char(p.valid_to, 'YYYY-MM-DD'),
+			array(SELECT examination_id FROM policy_examinations WHERE policy_id = p.id ORDER BY 1), p.updated_at
+		FROM insurance_policies p WHERE p.patient_id = $1`, patientID).
+		Scan(&p.ID, &p.Insurer, &coverage, &p.AnnualDeductible, &p.AnnualLimit, &p.Currency, &p.ValidFrom, &p.ValidTo,
+			&p.ExaminationIDs, &p.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, &scheduling.Error{Kind: scheduling.KindNotFound, Code: scheduling.CodeNotFound,
+			Message: fmt.Sprintf("patient %d has no insurance policy", patientID)}
+	} else if err != nil {
+		return nil, fmt.Errorf("load policy: %w", err)
+	}
+	p.CoverageBP = int64(coverage)
 	return p, nil
 }

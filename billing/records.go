@@ -2,6 +2,7 @@ package billing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -94,7 +95,8 @@ type LoyaltyAccount struct {
 	PatientID      scheduling.ID `json:"patient_id"`
 	Points         int64         `json:"points"`
 	TierDiscountBP int64         `json:"tier_discount_bp"`
-	UpdatedAt      time.Time     `json:"updated_at"`
+	// UpdatedAt is when staff last changed the account; nil while it has never been opened.
+	UpdatedAt *time.Time `json:"updated_at"`
 }
 
 // LoyaltyInput is a staff adjustment: the fields given replace the current values, the others stay.
@@ -113,7 +115,8 @@ func (s *Store) PutLoyalty(ctx context.Context, actor scheduling.Actor, patientI
 	case in.Points != nil && *in.Points > MaxPoints:
 		return nil, scheduling.Rule("out_of_range", "points may be at most %d", int64(MaxPoints))
 	}
-	a := &LoyaltyAccount{PatientID: patientID, UpdatedAt: s.now()}
+	now := s.now()
+	a := &LoyaltyAccount{PatientID: patientID, UpdatedAt: &now}
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		if err := patientExists(ctx, tx, patientID); err != nil {
 			return err
@@ -126,7 +129,7 @@ func (s *Store) PutLoyalty(ctx context.Context, actor scheduling.Actor, patientI
 				points = COALESCE($2, loyalty_accounts.points),
 				tier_discount_bp = COALESCE($3, loyalty_accounts.tier_discount_bp),
 				updated_at = $4, updated_by = $5
-			RETURNING points, tier_discount_bp`, patientID, in.Points, in.TierDiscountBP, a.UpdatedAt, string(actor)).
+			RETURNING points, tier_discount_bp`, patientID, in.Points, in.TierDiscountBP, now, string(actor)).
 			Scan(&a.Points, &tier)
 		a.TierDiscountBP = int64(tier)
 		if err != nil {
@@ -196,3 +199,41 @@ func dedupe(ids []scheduling.ID) []scheduling.ID {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+// Packages lists a patient's packages, the newest first, used up and expired ones included.
+func (s *Store) Packages(ctx context.Context, patientID scheduling.ID) ([]PatientPackage, error) {
+	if err := patientExists(ctx, s.db, patientID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.Query(ctx, `
+		SELECT p.id, p.patient_id, p.name,
+			array(SELECT examination_id FROM package_examinations WHERE package_id = p.id ORDER BY 1),
+			p.uses, p.uses_left, to_char(p.expires_on, 'YYYY-MM-DD'), p.created_at
+		FROM patient_packages p WHERE p.patient_id = $1 ORDER BY p.id DESC`, patientID)
+	if err != nil {
+		return nil, fmt.Errorf("list packages: %w", err)
+	}
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (PatientPackage, error) {
+		var p PatientPackage
+		var uses, left int32
+		err := row.Scan(&p.ID, &p.PatientID, &p.Name, &p.ExaminationIDs, &uses, &left, &p.ExpiresOn, &p.CreatedAt)
+		p.Uses, p.UsesLeft = int64(uses), int64(left)
+		return p, err
+	})
+}
+
+// Loyalty returns a patient's loyalty account; a patient without one has no points and no tier.
+func (s *Store) Loyalty(ctx context.Context, patientID scheduling.ID) (*LoyaltyAccount, error) {
+	if err := patientExists(ctx, s.db, patientID); err != nil {
+		return nil, err
+	}
+	a := &LoyaltyAccount{PatientID: patientID}
+	var tier int32
+	err := s.db.QueryRow(ctx, `SELECT points, tier_discount_bp, updated_at FROM loyalty_accounts WHERE patient_id = $1`, patientID).
+		Scan(&a.Points, &tier, &a.UpdatedAt)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("load loyalty account: %w", err)
+	}
+	a.TierDiscountBP = int64(tier)
+	return a, nil
+}

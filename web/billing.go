@@ -10,7 +10,7 @@ import (
 
 // billingRoutes serves invoices, their preview and payments, and patients' packages, insurance and
 // loyalty. The front desk previews invoices, sells packages and records insurance; loyalty points
-// and tiers are adjusted by managers and the owner.
+// and tiers are adjusted by managers and the owner. Doctors see none of a patient's money records.
 func (s *Server) billingRoutes(api *gin.RouterGroup) {
 	// The clock is read through the server at each call: routes are also built without services, to
 	// list them.
@@ -19,6 +19,9 @@ func (s *Server) billingRoutes(api *gin.RouterGroup) {
 	api.POST("/patients/:id/packages", allow(desk...), h.addPackage)
 	api.PUT("/patients/:id/insurance", allow(desk...), h.putInsurance)
 	api.PUT("/patients/:id/loyalty", allow(managers...), h.putLoyalty)
+	api.GET("/patients/:id/packages", allow(desk...), h.listPackages)
+	api.GET("/patients/:id/insurance", allow(desk...), h.getInsurance)
+	api.GET("/patients/:id/loyalty", allow(desk...), h.getLoyalty)
 }
 
 // billingHandlers holds the billing store the handlers call.
@@ -56,5 +59,23 @@ func (h billingHandlers) putLoyalty(c *gin.Context) {
 	var in billing.LoyaltyInput
 	if ok && decode(c, &in) {
 		ok200(c, h.s, func() (any, error) { return h.store.PutLoyalty(c.Request.Context(), actor(c), id, in) })
+	}
+}
+
+func (h billingHandlers) listPackages(c *gin.Context) {
+	if id, ok := pathID(c, "patient"); ok {
+		list(c, h.s, func() (any, error) { return h.store.Packages(c.Request.Context(), id) })
+	}
+}
+
+func (h billingHandlers) getInsurance(c *gin.Context) {
+	if id, ok := pathID(c, "patient"); ok {
+		ok200(c, h.s, func() (any, error) { return h.store.Insurance(c.Request.Context(), id) })
+	}
+}
+
+func (h billingHandlers) getLoyalty(c *gin.Context) {
+	if id, ok := pathID(c, "patient"); ok {
+		ok200(c, h.s, func() (any, error) { return h.store.Loyalty(c.Request.Context(), id) })
 	}
 }

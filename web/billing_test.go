@@ -48,6 +48,17 @@ func TestInvoicePreviewOverHTTP(t *testing.T) {
 	status, acct := tb.call(t, access.Manager, http.MethodPut, patient+"/loyalty", map[string]any{"tier_discount_bp": 1000, "points": 100})
 	require.Equal(t, http.StatusOK, status, acct)
 
+	// The desk reads them back.
+	status, list := tb.call(t, access.Receptionist, http.MethodGet, patient+"/packages", nil)
+	require.Equal(t, http.StatusOK, status, list)
+	require.Equal(t, []any{pkg}, list["items"])
+	status, got := tb.call(t, access.Receptionist, http.MethodGet, patient+"/insurance", nil)
+	require.Equal(t, http.StatusOK, status, got)
+	require.Equal(t, pol, got)
+	status, got = tb.call(t, access.Receptionist, http.MethodGet, patient+"/loyalty", nil)
+	require.Equal(t, http.StatusOK, status, got)
+	require.Equal(t, acct, got)
+
 	before := tb.billingCounts(t)
 	body := map[string]any{"patient_id": c.Patient.ID.String(), "branch_id": c.Branch.ID.String(),
 		"examination_ids": []string{c.Consultation.ID.String(), c.ECG.ID.String()}, "redeem_points": 100}
@@ -86,6 +97,29 @@ func TestInvoicePreviewOverHTTP(t *testing.T) {
 	require.EqualValues(t, 0, inv["insurance_covered"])
 	require.Equal(t, []any{"insurance (Acme) not applied: the policy ended on 2027-12-31"}, inv["notes"])
 	require.Contains(t, fmt.Sprint(inv["lines"]), `package "ECG x1" not applied: it expired on 2027-06-30`)
+}
+
+// TestPatientWithoutMoneyRecords: no packages is an empty list, no policy a 404 that says so, and no
+// loyalty account one with nothing in it; an unknown patient is a 404 for each.
+func TestPatientWithoutMoneyRecords(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	patient := fmt.Sprintf("/api/v1/patients/%d", tb.clinic.Patient.ID)
+	status, list := tb.call(t, access.Manager, http.MethodGet, patient+"/packages", nil)
+	require.Equal(t, http.StatusOK, status)
+	require.Equal(t, []any{}, list["items"])
+	status, body := tb.call(t, access.Manager, http.MethodGet, patient+"/insurance", nil)
+	require.Equal(t, http.StatusNotFound, status)
+	require.Contains(t, body["error"].(map[string]any)["message"], "has no insurance policy")
+	status, body = tb.call(t, access.Manager, http.MethodGet, patient+"/loyalty", nil)
+	require.Equal(t, http.StatusOK, status)
+	require.EqualValues(t, 0, body["points"])
+	require.Nil(t, body["updated_at"])
+	for _, p := range []string{"packages", "insurance", "loyalty"} {
+		status, body = tb.call(t, access.Owner, http.MethodGet, "/api/v1/patients/987654/"+p, nil)
+		require.Equal(t, http.StatusNotFound, status, p)
+		require.Equal(t, "not_found", errCode(body))
+	}
 }
 
 // TestBillingRefusesBadInput throws negative amounts, out-of-range rates, unknown ids, expired
