@@ -228,3 +228,25 @@ func TestPatientMoneyRecords(t *testing.T) {
 	_, err = p.store.PutLoyalty(ctx, "test", 999999, billing.LoyaltyInput{})
 	require.True(t, scheduling.IsCode(err, scheduling.CodeNotFound), err)
 }
+
+// TestPolicyWithoutLimitStaysUnlimited: a policy with no annual limit is loaded without one, whatever
+// this year's usage, so the insurer's share is not capped at zero.
+func TestPolicyWithoutLimitStaysUnlimited(t *testing.T) {
+	t.Parallel()
+	p := newPorto(t)
+	ctx := context.Background()
+	pol, err := p.store.PutInsurance(ctx, "test", p.patient, billing.PolicyInput{Insurer: "Acme", CoverageBP: ptr[int64](10000),
+		AnnualDeductible: ptr[int64](0), ValidFrom: "2027-01-01", ValidTo: "2027-12-31", ExaminationIDs: []scheduling.ID{p.physio}})
+	require.NoError(t, err)
+	_, err = p.Pool.Exec(ctx, `INSERT INTO policy_usage (policy_id, year, insurer_paid) VALUES ($1, 2027, 50000)`, pol.ID)
+	require.NoError(t, err)
+	in, err := p.store.LoadInput(ctx, billing.Visit{PatientID: p.patient, BranchID: p.branch,
+		ExaminationIDs: []scheduling.ID{p.physio}, Date: scheduling.Date{Year: 2027, Month: 1, Day: 4}})
+	require.NoError(t, err)
+	require.NotNil(t, in.Policy)
+	require.Nil(t, in.Policy.LimitLeft)
+	inv, err := billing.Price(in)
+	require.NoError(t, err)
+	require.EqualValues(t, 3000, inv.InsuranceCovered)
+	require.Nil(t, inv.Remaining.AnnualLimit)
+}
