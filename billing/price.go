@@ -29,7 +29,7 @@ func Price(in Input) (Invoice, error) {
 		return Invoice{}, err
 	}
 	p := pricer{in: in, digits: digits, usesLeft: make([]int64, len(in.Packages)),
-		t: tracer{buf: make([]byte, 0, 128), currency: in.Currency, digits: digits}}
+		t: tracer{buf: make([]byte, 0, 512), ends: make([]int, 0, 8), currency: in.Currency, digits: digits}}
 	for i, pk := range in.Packages {
 		p.usesLeft[i] = pk.UsesLeft
 	}
@@ -92,9 +92,10 @@ func (p *pricer) line(it Item) Line {
 	l := Line{Kind: it.Kind, ExaminationID: it.ExaminationID, ItemID: it.ItemID, Description: it.Description,
 		Quantity: it.Quantity, UnitPrice: it.UnitPrice, Subtotal: it.UnitPrice * it.Quantity, Taxable: it.Taxable,
 		Trace: make([]string, 0, 6)}
-	p.t.s("price ").m(it.UnitPrice).s(" × ").n(it.Quantity).s(" = ").m(l.Subtotal).to(&l)
+	p.t.s("price ").m(it.UnitPrice).s(" × ").n(it.Quantity).s(" = ").m(l.Subtotal).end()
 
 	if it.Kind == KindExamination && p.coverByPackage(&l) {
+		p.t.flush(&l)
 		return l
 	}
 
@@ -108,16 +109,16 @@ func (p *pricer) line(it Item) Line {
 		}
 		l.Discount = scale(l.Subtotal, l.DiscountBP)
 		l.Net = l.Subtotal - l.Discount
-		p.t.s("discount ").bp(l.DiscountBP).s(" (").s(source).s("): −").m(l.Discount).s(", net ").m(l.Net).to(&l)
+		p.t.s("discount ").bp(l.DiscountBP).s(" (").s(source).s("): −").m(l.Discount).s(", net ").m(l.Net).end()
 	}
 
 	// Step 3: tax on the discounted net.
 	if it.Taxable && p.in.TaxRateBP > 0 {
 		l.TaxRateBP = p.in.TaxRateBP
 		l.Tax = scale(l.Net, l.TaxRateBP)
-		p.t.s("tax ").bp(l.TaxRateBP).s(" on ").m(l.Net).s(": ").m(l.Tax).to(&l)
+		p.t.s("tax ").bp(l.TaxRateBP).s(" on ").m(l.Net).s(": ").m(l.Tax).end()
 	} else if !it.Taxable {
-		p.t.s("tax exempt").to(&l)
+		p.t.s("tax exempt").end()
 	}
 	l.Total = l.Net + l.Tax
 
@@ -127,6 +128,7 @@ func (p *pricer) line(it Item) Line {
 		p.split(&l)
 	}
 	l.AmountDue = l.PatientShare
+	p.t.flush(&l)
 	return l
 }
 
@@ -138,13 +140,13 @@ func (p *pricer) coverByPackage(l *Line) bool {
 		}
 		switch {
 		case pk.ExpiresOn != nil && dateKey(p.in.Date) > dateKey(*pk.ExpiresOn):
-			p.t.s("package ").q(pk.Name).s(" not applied: it expired on ").s(dateString(*pk.ExpiresOn)).to(l)
+			p.t.s("package ").q(pk.Name).s(" not applied: it expired on ").s(dateString(*pk.ExpiresOn)).end()
 		case p.usesLeft[i] < l.Quantity:
-			p.t.s("package ").q(pk.Name).s(" not applied: no uses left").to(l)
+			p.t.s("package ").q(pk.Name).s(" not applied: no uses left").end()
 		default:
 			p.usesLeft[i] -= l.Quantity
 			l.PackageID, l.PackageCovered = pk.ID, l.Subtotal
-			p.t.s("covered by package ").q(pk.Name).s(" (uses left after this line: ").n(p.usesLeft[i]).s(")").to(l)
+			p.t.s("covered by package ").q(pk.Name).s(" (uses left after this line: ").n(p.usesLeft[i]).s(")").end()
 			return true
 		}
 	}
@@ -163,7 +165,7 @@ func (p *pricer) split(l *Line) {
 	l.Deductible = min(p.deductibleLeft, l.Total)
 	p.deductibleLeft -= l.Deductible
 	if l.Deductible > 0 {
-		p.t.s("deductible: the patient pays ").m(l.Deductible).s(" first (").m(p.deductibleLeft).s(" left this year)").to(l)
+		p.t.s("deductible: the patient pays ").m(l.Deductible).s(" first (").m(p.deductibleLeft).s(" left this year)").end()
 	}
 	rest := l.Total - l.Deductible
 	l.InsuranceCovered = scale(rest, pol.CoverageBP)
@@ -172,12 +174,12 @@ func (p *pricer) split(l *Line) {
 		l.InsuranceCovered = *p.limitLeft
 		p.t.s(", capped by the annual limit at ").m(l.InsuranceCovered)
 	}
-	p.t.to(l)
+	p.t.end()
 	if p.limitLeft != nil {
 		*p.limitLeft -= l.InsuranceCovered
 	}
 	l.PatientShare = l.Total - l.InsuranceCovered
-	p.t.s("patient's share ").m(l.PatientShare).to(l)
+	p.t.s("patient's share ").m(l.PatientShare).end()
 }
 
 // redeemPoints applies step 5: points pay the patient's shares in line order.
@@ -203,7 +205,8 @@ func (p *pricer) redeemPoints(inv *Invoice) {
 		}
 		use -= pay
 		l.PointsRedeemed, l.AmountDue = pay, l.PatientShare-pay
-		p.t.n(pay).s(" loyalty points redeemed: ").m(l.AmountDue).s(" due").to(l)
+		p.t.n(pay).s(" loyalty points redeemed: ").m(l.AmountDue).s(" due").end()
+		p.t.flush(l)
 	}
 }
 
