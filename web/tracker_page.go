@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -38,7 +40,8 @@ type trackerData struct {
 }
 
 // page answers the patient's tracking page: GET /q/{token}, in their language, which then follows the
-// session live. An unknown or expired link answers a 404 page that says only that.
+// session live. An unknown or expired link answers a 404 page that says only that; a failure on our
+// side, a 503 page asking to try again.
 func (t *tracker) page(c *gin.Context) {
 	token := c.Param("token")
 	l, p, st, err := t.open(c.Request.Context(), token)
@@ -53,7 +56,13 @@ func (t *tracker) page(c *gin.Context) {
 		return
 	}
 	if err != nil {
-		t.s.fail(c, err)
+		// The database restarting, most likely: a page the patient can read, not the API's error.
+		if !errors.Is(err, context.Canceled) {
+			t.s.log.WarnContext(c.Request.Context(), "tracker page failed", "request_id", requestID(c), "err", err)
+		}
+		lang := t.language(c, "")
+		t.render(c, http.StatusServiceUnavailable, "notfound", lang, i18n.T(lang, "tracker.unavailable"), token, struct{ Title, Detail string }{
+			i18n.T(lang, "tracker.unavailable"), i18n.T(lang, "tracker.unavailable_detail")})
 		return
 	}
 	lang := t.language(c, st.DefaultLanguage)

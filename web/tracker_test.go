@@ -443,3 +443,18 @@ func TestPublicRateLimit(t *testing.T) {
 		require.Equal(t, http.StatusOK, status, body)
 	}
 }
+
+// TestTrackerPageWhenTheDatabaseFails: a patient gets a page asking to try again, never a 500.
+func TestTrackerPageWhenTheDatabaseFails(t *testing.T) {
+	t.Parallel()
+	f := setupTracker(t, PublicConfig{})
+	token, _ := f.link(t, f.first)
+	f.Pool.Close()
+	resp, err := f.client.Get(f.url + "/q/" + token + "?lang=ar")
+	require.NoError(t, err)
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+	require.Contains(t, resp.Header.Get("Content-Type"), "text/html")
+	require.Contains(t, string(page), "لا يمكن عرض دورك الآن")
+}

@@ -36,6 +36,8 @@ var arabic = entries{
 	"tracker.live":         text("تُحدَّث هذه الصفحة تلقائيًا."),
 	"tracker.reconnecting": text("انقطع الاتصال. جارٍ إعادة الاتصال…"),
 
-	"tracker.not_found":        text("الرابط غير صالح"),
-	"tracker.not_found_detail": text("رابط المتابعة هذا غير معروف أو انتهت صلاحيته. يُرجى طلب رابط جديد من مكتب الاستقبال."),
+	"tracker.not_found":          text("الرابط غير صالح"),
+	"tracker.not_found_detail":   text("رابط المتابعة هذا غير معروف أو انتهت صلاحيته. يُرجى طلب رابط جديد من مكتب الاستقبال."),
+	"tracker.unavailable":        text("لا يمكن عرض دورك الآن"),
+	"tracker.unavailable_detail": text("يُرجى المحاولة مرة أخرى بعد قليل."),
 }

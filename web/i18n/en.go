@@ -35,6 +35,8 @@ var english = entries{
 	"tracker.live":         text("This page updates by itself."),
 	"tracker.reconnecting": text("Connection lost. Reconnecting…"),
 
-	"tracker.not_found":        text("Link not valid"),
-	"tracker.not_found_detail": text("This tracking link is unknown or has expired. Please ask the clinic's front desk for a new one."),
+	"tracker.not_found":          text("Link not valid"),
+	"tracker.not_found_detail":   text("This tracking link is unknown or has expired. Please ask the clinic's front desk for a new one."),
+	"tracker.unavailable":        text("Your place cannot be shown right now"),
+	"tracker.unavailable_detail": text("Please try again in a moment."),
 }
