@@ -180,6 +180,20 @@ func TestPublicPlaceIsMasked(t *testing.T) {
 			require.Equal(t, who.phone, body["phone"], "%s", c.phone)
 		}
 	}
+
+	// With the doctor: no place and no ETA; then a final state.
+	for _, step := range [][2]string{{"open", "open"}, {"complete", "completed"}} {
+		action, want := step[0], step[1]
+		status, body := f.call(t, access.Owner, http.MethodPost, fmt.Sprintf("/api/v1/sessions/%d/%s", f.first.ID, action), nil)
+		require.Equal(t, http.StatusOK, status, body)
+		// The view follows the change as soon as its notice arrives, a moment after the commit.
+		require.Eventually(t, func() bool {
+			status, body = f.call(t, "", http.MethodGet, "/api/v1/public/queue/"+maria, nil)
+			return status == http.StatusOK && body["status"] == want
+		}, 5*time.Second, 20*time.Millisecond)
+		require.Nil(t, body["eta"])
+		require.EqualValues(t, 0, body["position"])
+	}
 }
 
 func TestPrivacySettingsAPI(t *testing.T) {
