@@ -49,7 +49,7 @@ type queueRow struct {
 	ETA, Ahead string
 	// Since is when an open session began.
 	Since string
-	Moves      []visitMove
+	Moves []visitMove
 	// Draggable rows are waiting ones on a manual board.
 	Draggable bool
 	// Up and Down are the neighbours' places for the move buttons (0: none).

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
@@ -125,6 +127,13 @@ func TestBrowserQueueBoardDragsKeepsTheOrderAndFollowsOtherDesks(t *testing.T) {
 		return eval(`[...document.querySelectorAll('tr.q-draggable')].map((tr) => tr.dataset.id).join(',')`)
 	}
 	board := base + "/console/queue?branch=" + lisbon.ID.String() + "&sort=manual"
+	// settled waits until no move is on its way and the board is not being fetched again.
+	settled := func() {
+		t.Helper()
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.getElementById('q-board').hasAttribute('aria-busy')`,
+			chromedp.WithPollingTimeout(10*time.Second)))
+		require.NoError(t, err)
+	}
 
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.Navigate(board),
@@ -152,13 +161,54 @@ func TestBrowserQueueBoardDragsKeepsTheOrderAndFollowsOtherDesks(t *testing.T) {
 		y := from.Y + (to.Y-from.Y)*float64(i)/12
 		steps = append(steps, chromedp.MouseEvent(chromedp.MouseMoved, from.X, y, chromedp.ButtonLeft), chromedp.Sleep(30*time.Millisecond))
 	}
-	steps = append(steps, chromedp.MouseEvent(chromedp.MouseReleased, to.X, to.Y, chromedp.ButtonLeft))
+	steps = append(steps, chromedp.MouseEvent(chromedp.MouseReleased, to.X, to.Y, chromedp.ButtonLeft, chromedp.ClickCount(1)))
 	require.NoError(t, chromedp.Do(ctx, steps...))
 	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('q-message').textContent.includes('The order is saved.')`,
 		chromedp.WithPollingTimeout(10*time.Second)))
 	require.NoError(t, err, "the dropped order is saved")
 	want := append([]string{before[len(before)-1]}, before[:len(before)-1]...)
 	require.Equal(t, strings.Join(want, ","), order())
+
+	// On the tablet's touch screen: the first patient dragged by a finger below the second.
+	rect := func(js string) struct{ X, Y, H float64 } {
+		t.Helper()
+		r, err := chromedp.Run(ctx, chromedp.Evaluate[struct{ X, Y, H float64 }](`(() => { const r = (`+js+
+			`).getBoundingClientRect(); return { X: r.x + r.width / 2, Y: r.y + r.height / 2, H: r.height }; })()`))
+		require.NoError(t, err)
+		return r
+	}
+	touch := func(typ input.DispatchTouchEventType, x, y float64) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			one, id := 1.0, 0.0
+			points := []*input.TouchPoint{}
+			if typ != input.DispatchTouchEventTypeTouchEnd {
+				points = append(points, &input.TouchPoint{X: x, Y: y, RadiusX: &one, RadiusY: &one, Force: &one, ID: &id})
+			}
+			_, err := chromedp.Call(ctx, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: typ, TouchPoints: points})
+			return err
+		})
+	}
+	require.NoError(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById('q-message').hidden = true`)))
+	_, err = chromedp.Call(ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: true, MaxTouchPoints: 1})
+	require.NoError(t, err)
+	settled()
+	finger := rect(`document.querySelectorAll('.q-handle')[0]`)
+	target := rect(`document.querySelectorAll('tr.q-draggable')[1]`)
+	steps = []chromedp.Action[chromedp.Void]{touch(input.DispatchTouchEventTypeTouchStart, finger.X, finger.Y)}
+	for i := 1; i <= 12; i++ {
+		y := finger.Y + (target.Y+target.H/2-4-finger.Y)*float64(i)/12
+		steps = append(steps, touch(input.DispatchTouchEventTypeTouchMove, finger.X, y), chromedp.Sleep(30*time.Millisecond))
+	}
+	steps = append(steps, touch(input.DispatchTouchEventTypeTouchEnd, 0, 0))
+	require.NoError(t, chromedp.Do(ctx, steps...))
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`!document.getElementById('q-message').hidden`, chromedp.WithPollingTimeout(10*time.Second)))
+	require.NoError(t, err, "the touch drop is saved")
+	require.Contains(t, eval(`document.getElementById('q-message').textContent`), "The order is saved.")
+	want[0], want[1] = want[1], want[0]
+	require.Equal(t, strings.Join(want, ","), order())
+	width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	require.NoError(t, err)
+	require.LessOrEqual(t, width, 1024, "the board fits the tablet's width")
 
 	// The order is kept: a reload shows it.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(".q-handle"))))
@@ -180,14 +230,14 @@ func TestBrowserQueueBoardDragsKeepsTheOrderAndFollowsOtherDesks(t *testing.T) {
 	require.NotZero(t, arriving, "someone in Lisbon has not arrived yet")
 	state := fmt.Sprintf(`document.querySelector('tr[data-id="%d"] .q-state').textContent`, arriving)
 
-	// A row is being dragged when the change comes: the board waits for the drop.
-	grab, err := chromedp.Run(ctx, chromedp.Evaluate[struct{ X, Y float64 }](`(() => {
-		const r = document.querySelector('.q-handle').getBoundingClientRect(); return { X: r.x + r.width / 2, Y: r.y + r.height / 2 }; })()`))
-	require.NoError(t, err)
+	// A row is being dragged by a finger when the change comes: the board waits for the drop.
+	settled()
+	grab := rect(`document.querySelector('.q-handle')`)
 	require.NoError(t, chromedp.Do(ctx,
-		chromedp.MouseEvent(chromedp.MousePressed, grab.X, grab.Y, chromedp.ButtonLeft),
-		chromedp.MouseEvent(chromedp.MouseMoved, grab.X, grab.Y+6, chromedp.ButtonLeft), chromedp.Sleep(50*time.Millisecond),
-		chromedp.MouseEvent(chromedp.MouseMoved, grab.X, grab.Y+12, chromedp.ButtonLeft), chromedp.Sleep(50*time.Millisecond),
+		touch(input.DispatchTouchEventTypeTouchStart, grab.X, grab.Y),
+		touch(input.DispatchTouchEventTypeTouchMove, grab.X, grab.Y+10), chromedp.Sleep(50*time.Millisecond),
+		touch(input.DispatchTouchEventTypeTouchMove, grab.X, grab.Y+20), chromedp.Sleep(50*time.Millisecond),
+		touch(input.DispatchTouchEventTypeTouchMove, grab.X, grab.Y+30), chromedp.Sleep(50*time.Millisecond),
 	))
 	require.Equal(t, "true", eval(`String(!!document.querySelector('.sortable-chosen'))`), "the drag is under way")
 	post := otherDesk(t, base, email, password)
@@ -196,12 +246,24 @@ func TestBrowserQueueBoardDragsKeepsTheOrderAndFollowsOtherDesks(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.Sleep(1500*time.Millisecond)))
 	require.Equal(t, "Not arrived", eval(state), "the board is not replaced under the dragging finger")
 	require.Equal(t, "true", eval(`String(!!document.querySelector('.sortable-chosen'))`), "the drag goes on")
-	require.NoError(t, chromedp.Do(ctx, chromedp.MouseEvent(chromedp.MouseReleased, grab.X, grab.Y+12, chromedp.ButtonLeft)))
+	require.NoError(t, chromedp.Do(ctx, touch(input.DispatchTouchEventTypeTouchEnd, 0, 0)))
 
 	// Dropped where it was, the board catches up with the check-in.
 	_, err = chromedp.Run(ctx, chromedp.Poll[bool](state+` === 'Arrived'`, chromedp.WithPollingTimeout(10*time.Second)))
 	require.NoError(t, err, "the check-in shows on the board by itself")
 	require.Equal(t, strings.Join(want, ","), order(), "the kept order stays")
+
+	// A tap on a row's move (the first tap after the drag) does it in place and says so.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById('q-message').hidden = true`)))
+	settled()
+	row := eval(`document.querySelector('form[action$="/check-in"]').closest('tr').dataset.id`)
+	button := rect(`document.querySelector('tr[data-id="` + row + `"] form[action$="/check-in"] button')`)
+	require.NoError(t, chromedp.Do(ctx, chromedp.TapXY(button.X, button.Y)))
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('tr[data-id="`+row+`"] .q-state').textContent === 'Arrived'`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	require.NoError(t, err, "the row shows the check-in")
+	require.Contains(t, eval(`document.getElementById('q-message').textContent`), "checked in.")
+	require.Equal(t, "false", eval(`String(document.getElementById('q-message').hidden)`))
 }
 
 func mustZone(t *testing.T, name string) *time.Location {

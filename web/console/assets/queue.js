@@ -13,6 +13,19 @@
   let pending = false;
   let focusAfter = null; // [session id, selector] of the control to focus once the board is new
   let hideTimer = 0;
+  let fetching = false;
+  let latest = 0; // only the newest fetch of the board is shown
+  let soonTimer = 0;
+
+  // The board is aria-busy while a move is on its way or the board is being fetched again.
+  const mark = () => {
+    const working = busy > 0 || fetching || soonTimer !== 0;
+    if (working) {
+      board.setAttribute("aria-busy", "true");
+    } else {
+      board.removeAttribute("aria-busy");
+    }
+  };
 
   document.querySelectorAll("[data-queue-pick]").forEach((field) => {
     field.addEventListener("change", () => field.form.submit());
@@ -32,12 +45,18 @@
       return;
     }
     pending = false;
+    fetching = true;
+    mark();
+    const ask = ++latest;
     try {
       const resp = await fetch(board.dataset.fragment, { credentials: "same-origin", headers: { Accept: "text/html" } });
-      if (!resp.ok) {
+      if (!resp.ok || ask !== latest) {
         return;
       }
       const html = await resp.text();
+      if (ask !== latest) {
+        return;
+      }
       if (dragging || busy > 0) {
         pending = true;
         return;
@@ -54,6 +73,11 @@
       }
     } catch {
       // Offline for a moment: the next change or tick tries again.
+    } finally {
+      if (ask === latest) {
+        fetching = false;
+        mark();
+      }
     }
   };
 
@@ -67,6 +91,7 @@
   // send posts a form's fields the way the board's forms do, and says what happened.
   const send = async (url, data) => {
     busy++;
+    mark();
     try {
       const resp = await fetch(url, {
         method: "POST", body: new URLSearchParams(data), credentials: "same-origin",
@@ -117,14 +142,23 @@
       forceFallback: true,
       fallbackTolerance: 4,
       animation: 120,
-      onStart: () => { dragging = true; },
-      onEnd: (event) => {
+      // From the touch that picks a row up to its drop, the board is not replaced.
+      onChoose: () => { dragging = true; },
+      onUnchoose: () => {
         dragging = false;
+        if (pending) {
+          refresh();
+        }
+      },
+      onEnd: (event) => {
+        const drop = event.originalEvent || {};
+        if (drop.pointerType === "touch" || drop.pointerType === "pen" || String(drop.type).startsWith("touch")) {
+          // The library swallows the click that follows a mouse drop; a finger's drop is followed by
+          // none, so it would swallow the next tap instead. Spend that guard now.
+          setTimeout(() => document.body.dispatchEvent(new MouseEvent("click", { bubbles: true })), 0);
+        }
         const form = rows.querySelector("form[data-queue-order]");
         if (event.oldIndex === event.newIndex || !form) {
-          if (pending) {
-            refresh();
-          }
           return;
         }
         const data = new FormData(form);
@@ -137,10 +171,13 @@
   setUp();
 
   if (board.dataset.stream && window.EventSource) {
-    let timer = 0;
     const soon = () => {
-      clearTimeout(timer);
-      timer = setTimeout(refresh, 250);
+      clearTimeout(soonTimer);
+      soonTimer = setTimeout(() => {
+        soonTimer = 0;
+        refresh();
+      }, 250);
+      mark();
     };
     const events = new EventSource(board.dataset.stream);
     events.addEventListener("change", soon);
