@@ -264,6 +264,21 @@ func TestBrowserQueueBoardDragsKeepsTheOrderAndFollowsOtherDesks(t *testing.T) {
 	require.NoError(t, err, "the row shows the check-in")
 	require.Contains(t, eval(`document.getElementById('q-message').textContent`), "checked in.")
 	require.Equal(t, "false", eval(`String(document.getElementById('q-message').hidden)`))
+
+	// From the keyboard, the arrows move a patient one place, and the focus stays with that patient.
+	settled()
+	first := strings.Split(order(), ",")
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Focus(chromedp.CSS(`tr[data-id="`+first[0]+`"] button[value="down"]`)),
+		chromedp.KeyEvent("\r"),
+	))
+	first[0], first[1] = first[1], first[0]
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll('tr.q-draggable')].map((tr) => tr.dataset.id).join(',') === '`+
+		strings.Join(first, ",")+`'`, chromedp.WithPollingTimeout(10*time.Second)))
+	require.NoError(t, err, "the arrow moved the patient down")
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.activeElement.value === 'down' && document.activeElement.closest('tr').dataset.id === '`+
+		first[1]+`'`, chromedp.WithPollingTimeout(10*time.Second)))
+	require.NoError(t, err, "the focus follows the moved patient")
 }
 
 func mustZone(t *testing.T, name string) *time.Location {
