@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -87,6 +88,8 @@ type bookView struct {
 	Duplicate *scheduling.Patient
 	// loc is the branch's time zone.
 	loc *time.Location
+	// Invoice is the invoice preview of the picked patient's visit (billing.go).
+	Invoice template.HTML
 }
 
 func idsOf(values []string) []scheduling.ID {
@@ -125,8 +128,14 @@ func (con *Console) bookPage(c *gin.Context) {
 }
 
 // bookView loads the choices of the page and, with a branch, examinations and a day, the free slots.
-func (con *Console) bookView(ctx context.Context, a account, f bookForm) (*bookView, error) {
-	v := &bookView{Form: f, CSRF: a.CSRF, Errors: map[string]string{}, loc: time.UTC}
+func (con *Console) bookView(ctx context.Context, a account, f bookForm) (v *bookView, err error) {
+	v = &bookView{Form: f, CSRF: a.CSRF, Errors: map[string]string{}, loc: time.UTC}
+	// billing: the page shows the invoice preview of what it books.
+	defer func() {
+		if err == nil {
+			v.Invoice, _ = con.invoicePreview(ctx, v.Form)
+		}
+	}()
 	branches, err := con.sched.ListBranches(ctx)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package console
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -109,6 +110,8 @@ type patientPage struct {
 	Visits []patientVisit
 	Next   string
 	More   bool
+	// Money is the patient's packages, insurance and loyalty, for the desk (billing_money.go).
+	Money template.HTML
 }
 
 type patientVisit struct {
@@ -157,6 +160,11 @@ func (con *Console) patient(c *gin.Context) {
 	}
 	if visits.NextCursor != "" {
 		page.Next = "?" + url.Values{"cursor": {visits.NextCursor}}.Encode()
+	}
+	// billing: the Money section, which doctors do not see.
+	if page.Money, err = con.moneySection(ctx, signedIn(c), id, nil); err != nil {
+		con.fail(c, err)
+		return
 	}
 	con.render(c, http.StatusOK, "patient", p.Name, page)
 }
