@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,12 +14,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"clinic/scheduling"
+	"clinic/scheduling/privacy"
 )
-
-// tokenBytes is the randomness of a tracking token: 192 bits, written as 32 base64url characters.
-const tokenBytes = 24
-
-var tokenLength = base64.RawURLEncoding.EncodedLen(tokenBytes)
 
 // trackingLink answers a new public link to follow the session's place in the queue:
 // GET /api/v1/sessions/{id}/tracking → {token, url, expires_at}. Only the token's SHA-256 is kept;
@@ -37,21 +31,9 @@ func (t *tracker) trackingLink(c *gin.Context) {
 		t.s.fail(c, err)
 		return
 	}
-	y, m, d := sess.Start.Date() // the session's times are in its branch's zone
-	expires := time.Date(y, m, d+1, 0, 0, 0, 0, sess.Start.Location())
-	now := t.s.sched.Now()
-	if !expires.After(now) {
-		t.s.fail(c, scheduling.Rule("session_day_over", "session %d was on %d-%02d-%02d; a tracking link works only until the end of the session's day", id, y, m, d))
-		return
-	}
-	raw := make([]byte, tokenBytes)
-	rand.Read(raw)
-	token := base64.RawURLEncoding.EncodeToString(raw)
-	sum := sha256.Sum256([]byte(token))
-	_, err = t.s.pool.Exec(ctx, `INSERT INTO tracking_links (token_hash, session_id, created_at, created_by, expires_at)
-		VALUES ($1, $2, $3, $4, $5)`, sum[:], id, now, string(actor(c)), expires)
+	token, expires, err := t.privacyStore().TrackingLink(ctx, sess, actor(c))
 	if err != nil {
-		t.s.fail(c, fmt.Errorf("save tracking link of session %d: %w", id, err))
+		t.s.fail(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"token": token, "url": t.baseURL(c) + "/q/" + token, "expires_at": expires})
@@ -93,7 +75,7 @@ var errNoLink = &scheduling.Error{Kind: scheduling.KindNotFound, Code: schedulin
 
 // lookup opens a token, or answers errNoLink.
 func (t *tracker) lookup(ctx context.Context, token string) (link, error) {
-	if len(token) != tokenLength || strings.Trim(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
+	if len(token) != privacy.TokenLength || strings.Trim(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != "" {
 		return link{}, errNoLink
 	}
 	sum := sha256.Sum256([]byte(token))

@@ -84,7 +84,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 	acc := access.NewStore(pool, time.Now)
 	go acc.WatchRevocations(ctx, pool, logger)
 	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Feed: feed, Done: ctx.Done(),
-		Now: time.Now, Config: console.Config{ClinicName: cfg.ClinicName, TrustProxy: cfg.TrustProxy}})
+		Now: time.Now, Config: console.Config{ClinicName: cfg.ClinicName, TrustProxy: cfg.TrustProxy, PublicBaseURL: cfg.BaseURL}})
 	if err != nil {
 		return err
 	}

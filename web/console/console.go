@@ -23,6 +23,7 @@ import (
 
 	"clinic/scheduling"
 	"clinic/scheduling/changefeed"
+	"clinic/scheduling/privacy"
 	"clinic/scheduling/queue"
 	"clinic/web/access"
 )
@@ -47,6 +48,9 @@ type Config struct {
 	RedisPrefix string
 	// Lockout is the policy against guessing passwords; zero fields take their defaults.
 	Lockout Lockout
+	// PublicBaseURL is where patients reach the server, for the links staff hand them (empty: the
+	// address the console was reached at).
+	PublicBaseURL string
 }
 
 func (c Config) withDefaults() Config {
@@ -74,7 +78,7 @@ type Deps struct {
 	Redis      *redis.Client
 	Scheduling *scheduling.Service
 	Access     *access.Store
-	// Queue is the waiting-room queue (nil: built on DB, which must then be a scheduling.DB).
+	// Queue is the waiting-room queue (nil: built on DB).
 	Queue *queue.Service
 	// Feed follows committed session changes for the live pages (nil: they do not update by themselves).
 	Feed *changefeed.Feed
@@ -93,6 +97,7 @@ type Console struct {
 	sched    *scheduling.Service
 	acc      *access.Store
 	queue    *queue.Service
+	privacy  *privacy.Store
 	feed     *changefeed.Feed
 	done     <-chan struct{}
 	now      func() time.Time
@@ -121,16 +126,17 @@ func New(d Deps) (*Console, error) {
 	if now == nil {
 		now = time.Now
 	}
+	sdb, ok := d.DB.(scheduling.DB)
+	if !ok {
+		return nil, errors.New("console: DB must run batches and transactions (a pool or a transaction)")
+	}
 	q := d.Queue
 	if q == nil {
-		db, ok := d.DB.(scheduling.DB)
-		if !ok {
-			return nil, errors.New("console: Queue is required when DB cannot run batches")
-		}
-		q = queue.New(db, d.Scheduling)
+		q = queue.New(sdb, d.Scheduling)
 	}
 	return &Console{log: d.Logger, db: d.DB, sched: d.Scheduling, acc: d.Access, queue: q, feed: d.Feed, done: d.Done, now: now,
-		cfg: cfg, pages: p, assets: a, throttle: &throttle{rdb: d.Redis, prefix: cfg.RedisPrefix, policy: cfg.Lockout}}, nil
+		cfg: cfg, pages: p, assets: a, throttle: &throttle{rdb: d.Redis, prefix: cfg.RedisPrefix, policy: cfg.Lockout},
+		privacy: privacy.NewStore(sdb, d.Scheduling.Now)}, nil
 }
 
 // MountStreams adds the console's long-lived event streams under Prefix: signed-in like every page,
@@ -152,7 +158,6 @@ func (con *Console) Mount(r gin.IRouter) {
 	in.GET("/", con.today)
 	con.visitRoutes(in)
 	con.patientRoutes(in)
-	con.billingRoutes(in) // the invoice preview and patients' money records
 	in.GET("/calendar", con.calendar)
 	blocks := in.Group("", con.allow(access.Owner, access.Manager))
 	blocks.POST("/blocks", con.addBlock)

@@ -33,6 +33,10 @@ type visitPage struct {
 	CSRF                string
 	// Record is the clinical record section; nil when the viewer's role may not see records.
 	Record *recordSection
+	// CanTrack offers the front desk a link for the patient to follow the queue; Tracking is the one
+	// just made.
+	CanTrack bool
+	Tracking *visitTracking
 }
 
 // visitMove is one lifecycle button: a POST form, or a link to a page with a form of its own.
@@ -55,6 +59,7 @@ func (con *Console) visitRoutes(in *gin.RouterGroup) {
 	clinicians.POST("/sessions/:id/complete", con.moveSession("The session is completed; its record is now locked.",
 		(*scheduling.Service).Complete))
 	in.POST("/sessions/:id/no-show", con.allow(frontDesk...), con.moveSession("Marked as a no-show.", (*scheduling.Service).NoShow))
+	in.POST("/sessions/:id/tracking", con.allow(frontDesk...), con.trackingLink)
 	in.POST("/sessions/:id/record", con.allow(access.Owner, access.Doctor), con.saveRecord)
 	in.GET("/icd10", con.icd10)
 }
@@ -133,6 +138,7 @@ func (con *Console) visitPageOf(c *gin.Context, id scheduling.ID) (*visitPage, e
 			Actor: e.Actor, What: actionLabel(e.Action), Detail: e.Detail})
 	}
 	page.Moves = movesFor(s, a)
+	page.CanTrack = a.Role != access.Doctor && (s.Status == scheduling.StatusWaiting || s.Status == scheduling.StatusOpen)
 	if a.Role != access.Receptionist {
 		page.Record = &recordSection{}
 	}

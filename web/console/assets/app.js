@@ -129,3 +129,22 @@ document.addEventListener("input", (event) => {
     }, 200);
   }
 });
+
+// A Copy button (data-copy naming a field) puts the field's text on the clipboard and says so.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) {
+    return;
+  }
+  const field = document.getElementById(button.dataset.copy);
+  field.select();
+  try {
+    await navigator.clipboard.writeText(field.value);
+  } catch {
+    // Without the clipboard API (a page not served over https), the selected text is copied the old way.
+    document.execCommand("copy");
+  }
+  const label = button.textContent;
+  button.textContent = button.dataset.copied || "Copied";
+  setTimeout(() => { button.textContent = label; }, 2000);
+});
