@@ -13,7 +13,8 @@ import (
 )
 
 // CreateUser adds a console user with a bcrypt-hashed password, or replaces the password, role and
-// doctor of the user with that email. A doctor's account names its doctor; other roles pass 0.
+// doctor of the user with that email and enables it again: the server's own way back in. A doctor's
+// account names its doctor; other roles pass 0. The last active owner keeps the owner role.
 func (s *Store) CreateUser(ctx context.Context, email, password string, role Role, doctor scheduling.ID) (int64, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if !strings.Contains(email, "@") {
@@ -33,15 +34,32 @@ func (s *Store) CreateUser(ctx context.Context, email, password string, role Rol
 		return 0, fmt.Errorf("hash password: %w", err)
 	}
 	var id int64
-	err = s.db.QueryRow(ctx, `INSERT INTO users (email, password_hash, role, doctor_id, created_at)
-		VALUES ($1, $2, $3, nullif($4::bigint, 0), $5)
-		ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role,
-			doctor_id = excluded.doctor_id
-		RETURNING id`, email, string(hash), role, doctor, s.now()).Scan(&id)
-	if err != nil {
-		return 0, storeError("store user", err, doctor)
-	}
-	return id, nil
+	err = s.inTx(ctx, func(tx pgx.Tx) error {
+		// Locked as for any change of role (changeUser), so the last owner cannot be demoted by a race.
+		if _, err := tx.Exec(ctx, `LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+			return fmt.Errorf("lock users: %w", err)
+		}
+		if role != Owner {
+			u, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users u WHERE u.email = $1`, email))
+			if err == nil && u.Role == Owner {
+				if err := keepAnOwner(ctx, tx, u); err != nil {
+					return err
+				}
+			} else if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("read user %s: %w", email, err)
+			}
+		}
+		err := tx.QueryRow(ctx, `INSERT INTO users (email, password_hash, role, doctor_id, created_at)
+			VALUES ($1, $2, $3, nullif($4::bigint, 0), $5)
+			ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role,
+				doctor_id = excluded.doctor_id, disabled_at = NULL
+			RETURNING id`, email, string(hash), role, doctor, s.now()).Scan(&id)
+		if err != nil {
+			return storeError("store user", err, doctor)
+		}
+		return nil
+	})
+	return id, err
 }
 
 // Login checks a console user's password. A disabled user is refused like a wrong password.
