@@ -61,7 +61,11 @@ func (con *Console) moneyDone(c *gin.Context, id scheduling.ID, mv *moneyView, e
 		if field == "" {
 			field = "exams" // the examinations named are the only other ids a form sends
 		}
-		mv.Errors[form+"."+field] = sentence(de.Message)
+		message, ok := moneyMessages[de.Code]
+		if !ok {
+			message = sentence(de.Message)
+		}
+		mv.Errors[form+"."+field] = message
 		status = kindStatus[de.Kind]
 	}
 	p, err := con.sched.GetPatient(ctx, id)
@@ -75,6 +79,14 @@ func (con *Console) moneyDone(c *gin.Context, id scheduling.ID, mv *moneyView, e
 		return
 	}
 	con.render(c, status, "billing_patient", p.Name+" · Money", moneyPage{ID: id, Name: p.Name, Money: html})
+}
+
+// moneyMessages say the store's refusals in the words of the page's fields.
+var moneyMessages = map[string]string{
+	"expires_in_past":  "That day is past: the package could never be used.",
+	"policy_expired":   "That day is past: the policy would cover no visit.",
+	"invalid_validity": "The policy must end on or after the day it starts.",
+	"invalid_date":     "Choose a date.",
 }
 
 // addPackage sells a prepaid package to the patient.

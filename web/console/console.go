@@ -158,6 +158,7 @@ func (con *Console) Mount(r gin.IRouter) {
 	in.GET("/", con.today)
 	con.visitRoutes(in)
 	con.patientRoutes(in)
+	con.billingRoutes(in) // the invoice preview and patients' money records
 	in.GET("/calendar", con.calendar)
 	blocks := in.Group("", con.allow(access.Owner, access.Manager))
 	blocks.POST("/blocks", con.addBlock)
