@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -95,6 +96,19 @@ func (s *Service) SetOrder(ctx context.Context, branchID scheduling.ID, date sch
 			ON CONFLICT (branch_id, day, doctor_id) DO UPDATE SET session_ids = excluded.session_ids, updated_at = excluded.updated_at`,
 			branchID, dateString(date), doctorID, order, s.now()); err != nil {
 			return fmt.Errorf("keep queue order: %w", err)
+		}
+		// Who is ahead of whom changed: the branch's live viewers (boards, patients' trackers) hear
+		// it on the channel of session changes, on commit.
+		var first scheduling.ID
+		if len(order) > 0 {
+			first = order[0]
+		}
+		notice, err := json.Marshal(scheduling.Notice{SessionID: first, BranchID: branchID, Day: dateString(date), Action: NoticeOrdered})
+		if err != nil {
+			return fmt.Errorf("queue order notice: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, scheduling.NotifyChannel, string(notice)); err != nil {
+			return fmt.Errorf("announce queue order: %w", err)
 		}
 		d.kept[doctorID] = order
 		b = d.board(doctorID, SortManual)

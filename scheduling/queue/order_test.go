@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -163,4 +164,32 @@ func TestConcurrentOrders(t *testing.T) {
 	got := ids(tb.list(t, 0, queue.SortManual))
 	require.True(t, slices.ContainsFunc(orders, func(o []scheduling.ID) bool { return slices.Equal(o, got) }),
 		fmt.Sprintf("kept %v is none of the orders sent", got))
+}
+
+// TestKeptOrderIsAnnounced: a kept order is heard on the channel of session changes, on commit, so
+// every board and patient's tracker of the branch recomputes who is ahead; a refused one is not.
+func TestKeptOrderIsAnnounced(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ctx := context.Background()
+	conn, err := tb.Pool.Acquire(ctx)
+	require.NoError(t, err)
+	defer conn.Release()
+	_, err = conn.Exec(ctx, "LISTEN "+scheduling.NotifyChannel)
+	require.NoError(t, err)
+
+	_, err = tb.setOrder(0, tb.s09)
+	require.Error(t, err, "an order naming one of four is stale")
+	dragged := []scheduling.ID{tb.s0930, tb.s09, tb.s1030, tb.s10}
+	_, err = tb.setOrder(0, dragged...)
+	require.NoError(t, err)
+
+	wait, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	n, err := conn.Conn().WaitForNotification(wait)
+	require.NoError(t, err)
+	notice, err := scheduling.ParseNotice(n.Payload)
+	require.NoError(t, err)
+	require.Equal(t, scheduling.Notice{SessionID: tb.s0930, BranchID: tb.c.Branch.ID, Day: "2027-01-04",
+		Action: queue.NoticeOrdered}, notice)
 }

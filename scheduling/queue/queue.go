@@ -39,6 +39,10 @@ const (
 	ActionNoShow   = "no_show"
 )
 
+// NoticeOrdered is the action of the notice SetOrder sends on scheduling.NotifyChannel when staff
+// keep an order: no session changed, but who is ahead of whom did.
+const NoticeOrdered = "queue_ordered"
+
 // Bounds of the input.
 const (
 	// MaxDaysAway is how far from today a queue may be asked for, either way.

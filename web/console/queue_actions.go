@@ -3,8 +3,6 @@ package console
 import (
 	"cmp"
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -18,9 +16,6 @@ import (
 // The board's forms work as plain forms (each answers a redirect back to the board with a message)
 // and through its script, which asks for JSON and refreshes the board in place: {"message"} on
 // success, the API's error shape otherwise.
-
-// queueOrdered is the action of the notice a kept order sends.
-const queueOrdered = "queue_ordered"
 
 // wantsJSON reports a request from the board's script.
 func wantsJSON(c *gin.Context) bool {
@@ -105,22 +100,8 @@ func (con *Console) queueOrder(c *gin.Context) {
 		con.queueRefused(c, s, err)
 		return
 	}
-	con.announceOrder(c.Request.Context(), s, order[0])
 	s.Sort = queue.SortManual
 	con.queueDone(c, s, "The order is saved.", "")
-}
-
-// announceOrder tells the branch's live viewers (other desks' boards, patients' trackers) that the
-// order changed, on the channel of session changes: a new order moves who is ahead of whom.
-func (con *Console) announceOrder(ctx context.Context, s queueScope, first scheduling.ID) {
-	payload, err := json.Marshal(scheduling.Notice{SessionID: first, BranchID: s.Branch.ID,
-		Day: fmt.Sprintf("%04d-%02d-%02d", s.Day.Year, s.Day.Month, s.Day.Day), Action: queueOrdered})
-	if err == nil {
-		_, err = con.db.Exec(ctx, `SELECT pg_notify($1, $2)`, scheduling.NotifyChannel, string(payload))
-	}
-	if err != nil {
-		con.log.WarnContext(ctx, "queue order not announced", "branch", s.Branch.ID, "err", err)
-	}
 }
 
 // sessionMove is a lifecycle move of the scheduling service.
