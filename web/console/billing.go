@@ -40,6 +40,7 @@ func (con *Console) billingRoutes(in *gin.RouterGroup) {
 	desk.POST("/patients/:id/packages", con.addPackage)
 	desk.POST("/patients/:id/insurance", con.setInsurance)
 	in.POST("/patients/:id/loyalty", con.allow(managerRoles...), con.adjustLoyalty)
+	con.consumablesRoutes(in)
 }
 
 // billingStore is the billing store on the console's database.

@@ -66,6 +66,7 @@ func (con *Console) settings(c *gin.Context) {
 		}},
 		{Title: "Care and records", Links: []settingsLink{
 			{"Examinations", Prefix + "/settings/examinations", "What can be booked: durations, prices, rooms and service hours."},
+			{"Consumables and commission", Prefix + "/settings/consumables", "Items examinations use: prices, billing, stock at each branch; what each examination earns."},
 			{"Cancellation reasons", Prefix + "/settings/cancel-reasons", "The reasons offered when a session is cancelled."},
 			{"Record templates", Prefix + "/settings/templates", "Fields a doctor fills in for each kind of visit."},
 		}},
