@@ -65,22 +65,25 @@ const savedSelect = `SELECT i.id, i.session_id, i.branch_id, i.patient_id, i.sta
 // note; absent answers pgx.ErrNoRows.
 func readInvoice(ctx context.Context, db scheduling.DB, where string, arg any) (*SavedInvoice, error) {
 	var v SavedInvoice
-	err := db.QueryRow(ctx, savedSelect+` WHERE `+where, arg).Scan(&v.ID, &v.SessionID, &v.BranchID, &v.PatientID,
-		&v.Status, &v.Currency, &v.Subtotal, &v.PackageCovered, &v.Discount, &v.Tax, &v.Total, &v.InsuranceCovered,
-		&v.PatientTotal, &v.PointsRedeemed, &v.AmountDue, &v.Paid, &v.PointsEarned, &v.Remaining, &v.Notes,
-		&v.Number, &v.IssuedAt)
-	if err != nil {
-		return nil, err
-	}
-	v.Due = max(v.AmountDue-v.Paid, 0)
-	if v.Status == StatusVoid || v.Status == StatusCredited {
-		v.Due = 0
-	}
+	found := false
+	// One round trip: the lines, payments and credit note are found by the same condition.
+	of := `(SELECT i.id FROM invoices i WHERE ` + where + `)`
 	batch := &pgx.Batch{}
+	batch.Queue(savedSelect+` WHERE `+where, arg).QueryRow(func(row pgx.Row) error {
+		err := row.Scan(&v.ID, &v.SessionID, &v.BranchID, &v.PatientID,
+			&v.Status, &v.Currency, &v.Subtotal, &v.PackageCovered, &v.Discount, &v.Tax, &v.Total, &v.InsuranceCovered,
+			&v.PatientTotal, &v.PointsRedeemed, &v.AmountDue, &v.Paid, &v.PointsEarned, &v.Remaining, &v.Notes,
+			&v.Number, &v.IssuedAt)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
 	batch.Queue(`SELECT kind, COALESCE(examination_id, 0), COALESCE(item_id, 0), description, quantity, unit_price, subtotal,
 		COALESCE(package_id, 0), package_covered, discount_bp, discount, net, taxable, tax_rate_bp, tax, total, deductible,
 		insurance_covered, patient_share, points_redeemed, amount_due, trace
-		FROM invoice_lines WHERE invoice_id = $1 ORDER BY position`, v.ID).Query(func(rows pgx.Rows) error {
+		FROM invoice_lines WHERE invoice_id = `+of+` ORDER BY position`, arg).Query(func(rows pgx.Rows) error {
 		var err error
 		v.Lines, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Line, error) {
 			var l Line
@@ -93,16 +96,16 @@ func readInvoice(ctx context.Context, db scheduling.DB, where string, arg any) (
 		})
 		return err
 	})
-	batch.Queue(`SELECT id, invoice_id, amount, method, created_at FROM payments WHERE invoice_id = $1 ORDER BY id`, v.ID).
+	batch.Queue(`SELECT id, invoice_id, amount, method, created_at FROM payments WHERE invoice_id = `+of+` ORDER BY id`, arg).
 		Query(func(rows pgx.Rows) error {
 			var err error
 			v.Payments, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Payment, error) {
-				p := Payment{Currency: v.Currency}
+				var p Payment
 				return p, row.Scan(&p.ID, &p.InvoiceID, &p.Amount, &p.Method, &p.CreatedAt)
 			})
 			return err
 		})
-	batch.Queue(`SELECT id, invoice_id, number, amount, reason, created_at FROM credit_notes WHERE invoice_id = $1`, v.ID).
+	batch.Queue(`SELECT id, invoice_id, number, amount, reason, created_at FROM credit_notes WHERE invoice_id = `+of, arg).
 		Query(func(rows pgx.Rows) error {
 			notes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (CreditNote, error) {
 				var n CreditNote
@@ -114,10 +117,23 @@ func readInvoice(ctx context.Context, db scheduling.DB, where string, arg any) (
 			return err
 		})
 	if err := db.SendBatch(ctx, batch).Close(); err != nil {
-		return nil, fmt.Errorf("read invoice %d: %w", v.ID, err)
+		return nil, fmt.Errorf("read invoice: %w", err)
+	}
+	if !found {
+		return nil, pgx.ErrNoRows
+	}
+	v.Due = max(v.AmountDue-v.Paid, 0)
+	if v.Status == StatusVoid || v.Status == StatusCredited {
+		v.Due = 0
+	}
+	for i := range v.Payments {
+		v.Payments[i].Currency = v.Currency
 	}
 	if v.Lines == nil {
 		v.Lines = []Line{}
+	}
+	if v.Payments == nil {
+		v.Payments = []Payment{}
 	}
 	if v.Notes == nil {
 		v.Notes = []string{}

@@ -22,6 +22,7 @@ func (s *Server) billingRoutes(api *gin.RouterGroup) {
 	api.GET("/patients/:id/packages", allow(desk...), h.listPackages)
 	api.GET("/patients/:id/insurance", allow(desk...), h.getInsurance)
 	api.GET("/patients/:id/loyalty", allow(desk...), h.getLoyalty)
+	h.invoiceRoutes(api)
 }
 
 // billingHandlers holds the billing store the handlers call.

@@ -59,7 +59,7 @@ func (s *Server) bookSession(c *gin.Context) {
 	if sess.Replayed {
 		c.Header("Idempotent-Replayed", "true")
 	}
-	c.JSON(http.StatusCreated, sessionView(sess))
+	s.answerSession(c, http.StatusCreated, sess)
 }
 
 // listSessions answers GET /api/v1/sessions?branch_id=&from=&to=[&doctor_id=&status=] or ?patient_id=,
@@ -155,11 +155,11 @@ func (s *Server) onSession(c *gin.Context, call func(context.Context, scheduling
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, sessionView(sess))
+	s.answerSession(c, http.StatusOK, sess)
 }
 
 // sessionJSON is a session as the API answers it: the scheduling record composed with its invoice,
-// which billing owns (null until there is one).
+// which billing owns (null until there is one, and in lists; see answerSession).
 type sessionJSON struct {
 	*scheduling.Session
 	Invoice any `json:"invoice"`
