@@ -53,7 +53,7 @@ func TestInvoicePreviewCountsThePatientsPackageAndInsurance(t *testing.T) {
 	for _, want := range []string{"Consultation", "ECG", "package −€60.00", "insurance −€40.00",
 		"<dt>Subtotal</dt><dd>€120.00</dd>", "<dt>Packages cover</dt><dd>−€60.00</dd>", "<dt>Total</dt><dd>€60.00</dd>",
 		"<dt>Insurance pays</dt><dd>−€40.00</dd>", `<div class="invoice-strong"><dt>Patient pays</dt><dd>€20.00</dd>`,
-		"package uses left after this visit: 1", "deductible left this year: €0.00", "insurance limit left this year: €460.00",
+		"After this visit: 1 use left on a package; €0.00 of the deductible left this year; €460.00 of the insurance limit left this year.",
 		"<summary>How this was priced</summary>"} {
 		require.Contains(t, p.body, want)
 	}

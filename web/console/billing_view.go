@@ -84,16 +84,23 @@ func invoiceViewOf(inv billing.Invoice) invoiceView {
 	r := inv.Remaining
 	for _, p := range r.Packages {
 		if p.Used > 0 {
-			v.After = append(v.After, "package uses left after this visit: "+strconv.FormatInt(p.UsesLeft, 10))
+			v.After = append(v.After, usesLeft(p.UsesLeft)+" on a package")
 		}
 	}
 	if r.Deductible != nil {
-		v.After = append(v.After, "deductible left this year: "+money(*r.Deductible))
+		v.After = append(v.After, money(*r.Deductible)+" of the deductible left this year")
 	}
 	if r.AnnualLimit != nil {
-		v.After = append(v.After, "insurance limit left this year: "+money(*r.AnnualLimit))
+		v.After = append(v.After, money(*r.AnnualLimit)+" of the insurance limit left this year")
 	}
 	return v
+}
+
+func usesLeft(n int64) string {
+	if n == 1 {
+		return "1 use left"
+	}
+	return strconv.FormatInt(n, 10) + " uses left"
 }
 
 // percent writes basis points as a percentage: 1000 → "10%", 2350 → "23.5%".

@@ -34,6 +34,12 @@
           box.innerHTML = '<p class="field-error">Sign in again to see the invoice.</p>';
         } else {
           box.innerHTML = resp.status < 500 ? await resp.text() : '<p class="field-error">The invoice could not be shown. Please try again.</p>';
+          const ticked = q.getAll("exam").sort().join();
+          const listed = [...book.querySelectorAll("input[type=hidden][name=exam]")].map((exam) => exam.value).sort().join();
+          const head = box.querySelector(".invoice-head");
+          if (ticked !== listed && head && book.querySelector("input[name=start]")) {
+            head.insertAdjacentHTML("afterend", '<p class="invoice-note" role="status">The free times are for the examinations ticked before: press “Show free times” to book these.</p>');
+          }
         }
       } catch {
         box.innerHTML = '<p class="field-error">The invoice could not be shown. Check the connection and try again.</p>';
