@@ -54,6 +54,8 @@ type itemRow struct {
 // stockCell is the count of an item at a branch.
 type stockCell struct {
 	Branch, Input, Value, Error string
+	// Shown is the count as the item's summary says it.
+	Shown string
 }
 
 // examMoneyRow is an examination with the consumables it uses and its commission rules.
@@ -128,9 +130,10 @@ func (con *Console) consumablesPage(ctx context.Context, a account, typed, errs 
 		row := itemRow{ID: it.ID, Key: fmt.Sprintf("item-%d", it.ID), Code: it.Code, Name: it.Name, Unit: it.Unit,
 			Price: priceInput(it.UnitPrice, p.Currency), Billable: it.Billable, Taxable: it.Taxable}
 		for _, b := range branches {
-			cell := stockCell{Branch: b.Name, Input: fmt.Sprintf("stock_%d", b.ID), Value: "—"}
+			cell := stockCell{Branch: b.Name, Input: fmt.Sprintf("stock_%d", b.ID), Shown: "not counted"}
 			if n, ok := counts[[2]scheduling.ID{it.ID, b.ID}]; ok {
 				cell.Value = strconv.FormatInt(n, 10)
+				cell.Shown = cell.Value
 			}
 			if v, ok := p.Typed[row.Key+"-"+cell.Input]; ok {
 				cell.Value = v

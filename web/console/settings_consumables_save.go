@@ -113,7 +113,7 @@ func (con *Console) saveItem(c *gin.Context) {
 	f.done(err, key+"-"+field, in.Name+" is saved.")
 }
 
-// saveStock records an item's counts at the branches; a count left "—" or empty is not changed.
+// saveStock records an item's counts at the branches; a count left empty is not changed.
 func (con *Console) saveStock(c *gin.Context) {
 	id, ok := con.pathID(c, "id", "item", "Go back to the consumables.")
 	if !ok {
@@ -133,7 +133,7 @@ func (con *Console) saveStock(c *gin.Context) {
 	for _, b := range branches {
 		input := fmt.Sprintf("stock_%d", b.ID)
 		v := f.field(input, key+"-"+input)
-		if v == "" || v == "—" {
+		if v == "" {
 			continue
 		}
 		n, err := strconv.ParseInt(v, 10, 64)
