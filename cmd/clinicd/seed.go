@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"clinic/cmd/internal/listeners"
 	"clinic/scheduling"
 	"clinic/scheduling/demo"
 	"clinic/web/access"
@@ -35,7 +36,8 @@ func seed(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		return nil
 	}
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		svc := scheduling.NewService(tx, logger, time.Now, scheduling.Config{PhoneRegion: cfg.PhoneRegion})
+		svc := scheduling.NewService(tx, logger, time.Now, scheduling.Config{PhoneRegion: cfg.PhoneRegion,
+			Listeners: listeners.All()})
 		sum, err := demo.Load(ctx, svc, time.Now())
 		if err != nil {
 			return fmt.Errorf("seed: %w", err)
