@@ -298,3 +298,34 @@ func TestPaymentsNeverExceedDue(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, got.Due)
 }
+
+// TestIssueRacesCompletion: staff issuing the invoice while the doctor completes the visit give one
+// issued invoice and one set of side effects, whichever comes first.
+func TestIssueRacesCompletion(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	ctx := context.Background()
+	before := d.balances(t)
+	sess := d.book(t, d.c.At(4, 9, 0), d.ecg)
+	inv, err := d.store.SessionInvoice(ctx, sess.ID)
+	require.NoError(t, err)
+	_, err = d.Svc.Open(ctx, "doctor", sess.ID)
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	var issueErr, completeErr error
+	wg.Add(2)
+	go func() { defer wg.Done(); _, issueErr = d.store.Issue(ctx, "desk", inv.ID) }()
+	go func() { defer wg.Done(); _, completeErr = d.Svc.Complete(ctx, "doctor", sess.ID) }()
+	wg.Wait()
+	require.NoError(t, completeErr)
+	if issueErr != nil {
+		require.True(t, scheduling.IsCode(issueErr, "invoice_not_draft"), "%v", issueErr)
+	}
+	after := d.balances(t)
+	require.Equal(t, before.Electrodes-2, after.Electrodes)
+	require.Equal(t, before.Gel-1, after.Gel)
+	require.Equal(t, int64(700), after.Commission)
+	var series int64
+	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT last_number FROM invoice_series WHERE kind = 'invoice'`).Scan(&series))
+	require.Equal(t, int64(1), series)
+}
