@@ -99,3 +99,11 @@ func TestInvoicePreviewIsForTheDesk(t *testing.T) {
 		require.Equal(t, http.StatusOK, tb.signedIn(t, role).get(path).status, role)
 	}
 }
+
+func TestPercentWritesBasisPointsAsPeopleReadThem(t *testing.T) {
+	t.Parallel()
+	for bp, want := range map[int64]string{0: "0%", 5: "0.05%", 500: "5%", 750: "7.5%", 1000: "10%", 2350: "23.5%", 10000: "100%"} {
+		require.Equal(t, want, percent(bp), bp)
+	}
+	require.Equal(t, "12.5", percentInput(1250))
+}
