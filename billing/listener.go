@@ -34,7 +34,11 @@ func hear(ctx context.Context, tx pgx.Tx, now time.Time, ch scheduling.Change) e
 			// A back-dated visit is completed as it is booked: its invoice is issued at once.
 			return issueFor(ctx, tx, now, ch.Actor, sess)
 		}
-		_, err := saveDraft(ctx, tx, now, visitOf(sess))
+		v := visitOf(sess)
+		p, err := saveDraft(ctx, tx, now, v)
+		if err == nil && CapturedFrom(ctx) != nil {
+			CapturedFrom(ctx).keep(v, p)
+		}
 		return err
 	case scheduling.ActionExaminationsChanged, scheduling.ActionRescheduled:
 		_, err := saveDraft(ctx, tx, now, visitOf(sess))

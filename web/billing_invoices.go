@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"slices"
 
 	"github.com/gin-gonic/gin"
@@ -53,11 +54,23 @@ func (h billingHandlers) creditNote(c *gin.Context) {
 	}
 }
 
+// capturing makes the request's context keep the draft invoice a booking builds, for answerSession.
+func (s *Server) capturing(c *gin.Context) context.Context {
+	if !slices.Contains(desk, principal(c).Role) {
+		return c.Request.Context()
+	}
+	ctx, _ := billing.WithCapture(c.Request.Context())
+	c.Request = c.Request.WithContext(ctx)
+	return ctx
+}
+
 // answerSession answers a session with its invoice. The invoice is money: the desk sees it, a
 // doctor's answer carries null, as doctors see none of a patient's money records.
 func (s *Server) answerSession(c *gin.Context, status int, sess *scheduling.Session) {
 	out := sessionView(sess)
-	if slices.Contains(desk, principal(c).Role) {
+	if inv := billing.CapturedFrom(c.Request.Context()).Invoice(sess.ID); inv != nil {
+		out.Invoice = inv
+	} else if slices.Contains(desk, principal(c).Role) {
 		inv, err := billing.NewStore(s.pool, s.sched.Now).SessionInvoice(c.Request.Context(), sess.ID)
 		if err != nil {
 			s.fail(c, err)

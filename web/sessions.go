@@ -51,7 +51,7 @@ func (s *Server) bookSession(c *gin.Context) {
 		return
 	}
 	in.IdempotencyKey = c.GetHeader("Idempotency-Key")
-	sess, err := s.core(c).Book(c.Request.Context(), actor(c), in)
+	sess, err := s.core(c).Book(s.capturing(c), actor(c), in)
 	if err != nil {
 		s.fail(c, err)
 		return
