@@ -41,8 +41,9 @@ var errNotDraft = errors.New("invoice is not a draft")
 
 // saveDraft prices a session's visit with Price, exactly as a preview does, and writes it as the
 // session's draft invoice, replacing an earlier draft's lines (DESIGN 3.4: recalculated until it is
-// issued). An invoice that is no longer a draft is left as it is and errNotDraft answered.
-func saveDraft(ctx context.Context, tx pgx.Tx, now time.Time, v sessionVisit) (*priced, error) {
+// issued). fresh says the session was just booked and has no invoice yet: the draft is then written
+// in one statement. An invoice that is no longer a draft is left as it is and errNotDraft answered.
+func saveDraft(ctx context.Context, tx pgx.Tx, now time.Time, v sessionVisit, fresh bool) (*priced, error) {
 	input, err := NewStore(tx, func() time.Time { return now }).LoadInput(ctx, v.Visit)
 	if err != nil {
 		return nil, err
@@ -69,51 +70,90 @@ func saveDraft(ctx context.Context, tx pgx.Tx, now time.Time, v sessionVisit) (*
 		return nil, fmt.Errorf("encode lines: %w", err)
 	}
 	p := &priced{inv: inv, input: input}
-	var paid int64
+	// $1–$18 are the header's columns, $19 the lines.
+	args := []any{v.SessionID, v.BranchID, v.PatientID, inv.Currency, dateString(v.Date), inv.Subtotal, inv.PackageCovered,
+		inv.Discount, inv.Tax, inv.Total, inv.InsuranceCovered, inv.PatientTotal, inv.PointsRedeemed, inv.AmountDue,
+		policyID, policyYear, remaining, notes, now, lines}
+	if !fresh {
+		var paid int64
+		found := false
+		batch := &pgx.Batch{}
+		batch.Queue(`
+			WITH inv AS (
+				UPDATE invoices SET branch_id = $2, patient_id = $3, currency = $4, visit_date = $5::date, subtotal = $6,
+					package_covered = $7, discount = $8, tax = $9, total = $10, insurance_covered = $11, patient_total = $12,
+					points_redeemed = $13, amount_due = $14, policy_id = $15, policy_year = $16, remaining = $17, notes = $18,
+					updated_at = $19
+				WHERE session_id = $1 AND status = 'draft' RETURNING id, paid
+			), gone AS (
+				DELETE FROM invoice_lines WHERE invoice_id IN (SELECT id FROM inv)
+			)
+			SELECT id, paid FROM inv`, args[:19]...).QueryRow(func(row pgx.Row) error {
+			err := row.Scan(&p.id, &paid)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
+			found = err == nil
+			return err
+		})
+		batch.Queue(`INSERT INTO invoice_lines (invoice_id, position, kind, examination_id, item_id, description, quantity,
+				unit_price, subtotal, package_id, package_covered, discount_bp, discount, net, taxable, tax_rate_bp, tax, total,
+				deductible, insurance_covered, patient_share, points_redeemed, amount_due, trace)
+			SELECT i.id, `+lineColumns+`
+			FROM invoices i, jsonb_array_elements($2::jsonb) WITH ORDINALITY AS l(v, ord)
+			WHERE i.session_id = $1 AND i.status = 'draft'`, v.SessionID, lines)
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return nil, fmt.Errorf("save draft invoice: %w", err)
+		}
+		if found {
+			return p, checkPaid(inv, paid)
+		}
+		var exists bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM invoices WHERE session_id = $1)`, v.SessionID).Scan(&exists); err != nil {
+			return nil, fmt.Errorf("check invoice: %w", err)
+		}
+		if exists {
+			return nil, errNotDraft
+		}
+		// A session booked before invoices were kept gets its first draft now.
+	}
 	err = tx.QueryRow(ctx, `
 		WITH inv AS (
 			INSERT INTO invoices (session_id, branch_id, patient_id, status, currency, visit_date, subtotal, package_covered,
 				discount, tax, total, insurance_covered, patient_total, points_redeemed, amount_due, policy_id, policy_year,
 				remaining, notes, created_at, updated_at)
 			VALUES ($1, $2, $3, 'draft', $4, $5::date, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
-			ON CONFLICT (session_id) DO UPDATE SET branch_id = EXCLUDED.branch_id, patient_id = EXCLUDED.patient_id,
-				currency = EXCLUDED.currency, visit_date = EXCLUDED.visit_date, subtotal = EXCLUDED.subtotal,
-				package_covered = EXCLUDED.package_covered, discount = EXCLUDED.discount, tax = EXCLUDED.tax,
-				total = EXCLUDED.total, insurance_covered = EXCLUDED.insurance_covered,
-				patient_total = EXCLUDED.patient_total, points_redeemed = EXCLUDED.points_redeemed,
-				amount_due = EXCLUDED.amount_due, policy_id = EXCLUDED.policy_id, policy_year = EXCLUDED.policy_year,
-				remaining = EXCLUDED.remaining, notes = EXCLUDED.notes, updated_at = EXCLUDED.updated_at
-			WHERE invoices.status = 'draft'
-			RETURNING id, paid
-		), gone AS (
-			DELETE FROM invoice_lines WHERE invoice_id IN (SELECT id FROM inv)
+			RETURNING id
 		), added AS (
 			INSERT INTO invoice_lines (invoice_id, position, kind, examination_id, item_id, description, quantity, unit_price,
 				subtotal, package_id, package_covered, discount_bp, discount, net, taxable, tax_rate_bp, tax, total,
 				deductible, insurance_covered, patient_share, points_redeemed, amount_due, trace)
-			SELECT inv.id, l.ord - 1, l.v->>'kind', (l.v->>'examination_id')::bigint, (l.v->>'item_id')::bigint,
-				l.v->>'description', (l.v->>'quantity')::bigint, (l.v->>'unit_price')::bigint, (l.v->>'subtotal')::bigint,
-				(l.v->>'package_id')::bigint, (l.v->>'package_covered')::bigint, (l.v->>'discount_bp')::int,
-				(l.v->>'discount')::bigint, (l.v->>'net')::bigint, (l.v->>'taxable')::boolean,
-				(l.v->>'tax_rate_bp')::int, (l.v->>'tax')::bigint, (l.v->>'total')::bigint, (l.v->>'deductible')::bigint,
-				(l.v->>'insurance_covered')::bigint, (l.v->>'patient_share')::bigint,
-				(l.v->>'points_redeemed')::bigint, (l.v->>'amount_due')::bigint, l.v->'trace'
+			SELECT inv.id, `+lineColumns+`
 			FROM inv, jsonb_array_elements($20::jsonb) WITH ORDINALITY AS l(v, ord)
 		)
-		SELECT id, paid FROM inv`,
-		v.SessionID, v.BranchID, v.PatientID, inv.Currency, dateString(v.Date), inv.Subtotal, inv.PackageCovered,
-		inv.Discount, inv.Tax, inv.Total, inv.InsuranceCovered, inv.PatientTotal, inv.PointsRedeemed, inv.AmountDue,
-		policyID, policyYear, remaining, notes, now, lines).Scan(&p.id, &paid)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, errNotDraft
-	} else if err != nil {
+		SELECT id FROM inv`, args...).Scan(&p.id)
+	if err != nil {
 		return nil, fmt.Errorf("save draft invoice: %w", err)
 	}
+	return p, nil
+}
+
+// lineColumns reads a line's columns, after invoice_id, from l.v, a line as JSON, at l.ord.
+const lineColumns = `l.ord - 1, l.v->>'kind', (l.v->>'examination_id')::bigint, (l.v->>'item_id')::bigint,
+	l.v->>'description', (l.v->>'quantity')::bigint, (l.v->>'unit_price')::bigint, (l.v->>'subtotal')::bigint,
+	(l.v->>'package_id')::bigint, (l.v->>'package_covered')::bigint, (l.v->>'discount_bp')::int,
+	(l.v->>'discount')::bigint, (l.v->>'net')::bigint, (l.v->>'taxable')::boolean,
+	(l.v->>'tax_rate_bp')::int, (l.v->>'tax')::bigint, (l.v->>'total')::bigint, (l.v->>'deductible')::bigint,
+	(l.v->>'insurance_covered')::bigint, (l.v->>'patient_share')::bigint,
+	(l.v->>'points_redeemed')::bigint, (l.v->>'amount_due')::bigint, l.v->'trace'`
+
+// checkPaid refuses a draft priced below what was already paid on it.
+func checkPaid(inv Invoice, paid int64) error {
 	if paid > inv.AmountDue {
-		return nil, scheduling.Conflict("invoice_overpaid", "the invoice would come to %s, less than the %s already paid on it",
+		return scheduling.Conflict("invoice_overpaid", "the invoice would come to %s, less than the %s already paid on it",
 			formatMinorIn(inv.AmountDue, inv.Currency), formatMinorIn(paid, inv.Currency))
 	}
-	return p, nil
+	return nil
 }
 
 // formatMinorIn writes an amount with its currency: "EUR 12.50".

@@ -24,7 +24,7 @@ func issue(ctx context.Context, tx pgx.Tx, now time.Time, actor scheduling.Actor
 	if _, err := tx.Exec(ctx, `SELECT 1 FROM patients WHERE id = $1 FOR NO KEY UPDATE`, v.PatientID); err != nil {
 		return nil, fmt.Errorf("lock patient: %w", err)
 	}
-	p, err := saveDraft(ctx, tx, now, v)
+	p, err := saveDraft(ctx, tx, now, v, false)
 	if errors.Is(err, errNotDraft) {
 		return nil, nil
 	} else if err != nil {

@@ -35,13 +35,13 @@ func hear(ctx context.Context, tx pgx.Tx, now time.Time, ch scheduling.Change) e
 			return issueFor(ctx, tx, now, ch.Actor, sess)
 		}
 		v := visitOf(sess)
-		p, err := saveDraft(ctx, tx, now, v)
+		p, err := saveDraft(ctx, tx, now, v, true)
 		if err == nil && CapturedFrom(ctx) != nil {
 			CapturedFrom(ctx).keep(v, p)
 		}
 		return err
 	case scheduling.ActionExaminationsChanged, scheduling.ActionRescheduled:
-		_, err := saveDraft(ctx, tx, now, visitOf(sess))
+		_, err := saveDraft(ctx, tx, now, visitOf(sess), false)
 		if errors.Is(err, errNotDraft) {
 			return nil // an issued invoice is immutable: a credit note corrects it
 		}

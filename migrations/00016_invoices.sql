@@ -55,7 +55,6 @@ CREATE INDEX invoices_patient ON invoices (patient_id);
 
 -- A line per examination and billable consumable, with its price snapshot and each step of pricing.
 CREATE TABLE invoice_lines (
-    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     invoice_id        bigint NOT NULL REFERENCES invoices ON DELETE CASCADE,
     position          integer NOT NULL CHECK (position >= 0),
     kind              text NOT NULL CHECK (kind IN ('examination', 'consumable')),
@@ -80,9 +79,9 @@ CREATE TABLE invoice_lines (
     points_redeemed   bigint NOT NULL CHECK (points_redeemed >= 0),
     amount_due        bigint NOT NULL CHECK (amount_due >= 0),
     trace             jsonb NOT NULL,
-    CHECK (net + tax = total AND total = insurance_covered + patient_share)
+    CHECK (net + tax = total AND total = insurance_covered + patient_share),
+    PRIMARY KEY (invoice_id, position)
 );
-CREATE INDEX invoice_lines_invoice ON invoice_lines (invoice_id, position);
 
 CREATE TABLE payments (
     id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
