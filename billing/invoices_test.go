@@ -329,3 +329,25 @@ func TestIssueRacesCompletion(t *testing.T) {
 	require.NoError(t, d.Pool.QueryRow(ctx, `SELECT last_number FROM invoice_series WHERE kind = 'invoice'`).Scan(&series))
 	require.Equal(t, int64(1), series)
 }
+
+// TestCompletionAfterTheCatalogChanged: an examination no longer offered at the branch does not stop
+// the visit it was booked in from ending: the draft is issued as last priced.
+func TestCompletionAfterTheCatalogChanged(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	ctx := context.Background()
+	sess := d.book(t, d.c.At(4, 9, 0), d.ecg)
+	draft, err := d.store.SessionInvoice(ctx, sess.ID)
+	require.NoError(t, err)
+	_, err = d.Pool.Exec(ctx, `DELETE FROM examination_branches WHERE examination_id = $1`, d.ecg)
+	require.NoError(t, err)
+	_, err = d.Svc.Open(ctx, "doctor", sess.ID)
+	require.NoError(t, err)
+	_, err = d.Svc.Complete(ctx, "doctor", sess.ID)
+	require.NoError(t, err)
+	inv, err := d.store.SessionInvoice(ctx, sess.ID)
+	require.NoError(t, err)
+	require.Equal(t, billing.StatusIssued, inv.Status)
+	require.Equal(t, draft.Lines, inv.Lines)
+	require.Equal(t, int64(8), d.balances(t).Electrodes)
+}

@@ -25,6 +25,12 @@ func issue(ctx context.Context, tx pgx.Tx, now time.Time, actor scheduling.Actor
 		return nil, fmt.Errorf("lock patient: %w", err)
 	}
 	p, err := saveDraft(ctx, tx, now, v, false)
+	var refused *scheduling.Error
+	if errors.As(err, &refused) && refused.Kind != scheduling.KindConflict {
+		// The catalog changed since the draft was priced (an examination no longer offered here):
+		// the visit still ends, billed as the draft's snapshot says.
+		p, err = keptDraft(ctx, tx, v.SessionID)
+	}
 	if errors.Is(err, errNotDraft) {
 		return nil, nil
 	} else if err != nil {
@@ -67,6 +73,32 @@ func issue(ctx context.Context, tx pgx.Tx, now time.Time, actor scheduling.Actor
 	return p, nil
 }
 
+// keptDraft is a session's draft as last priced, for issuing without pricing it again. Its
+// consumables are those of its lines: the ones included in an examination's price are not known.
+func keptDraft(ctx context.Context, tx pgx.Tx, sessionID scheduling.ID) (*priced, error) {
+	saved, err := readInvoice(ctx, tx, `i.session_id = $1`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("read draft invoice: %w", err)
+	}
+	if saved.Status != StatusDraft {
+		return nil, errNotDraft
+	}
+	p := &priced{id: saved.ID, inv: saved.Invoice}
+	var policyID *scheduling.ID
+	if err := tx.QueryRow(ctx, `SELECT policy_id FROM invoices WHERE id = $1`, saved.ID).Scan(&policyID); err != nil {
+		return nil, fmt.Errorf("read draft invoice: %w", err)
+	}
+	if policyID != nil {
+		p.input.Policy = &Policy{ID: *policyID}
+	}
+	for _, l := range saved.Lines {
+		if l.Kind == KindConsumable {
+			p.input.Items = append(p.input.Items, Item{Kind: KindConsumable, ItemID: l.ItemID, Quantity: l.Quantity})
+		}
+	}
+	return p, nil
+}
+
 // nextNumber takes the next number of a branch's series, gap-free: the counter row is written in the
 // caller's transaction and held until it ends.
 func nextNumber(ctx context.Context, tx pgx.Tx, branchID scheduling.ID, kind string) (int64, string, error) {
@@ -96,7 +128,7 @@ func consumePackages(ctx context.Context, tx pgx.Tx, lines []Line, sign int64) e
 	if len(ids) == 0 {
 		return nil
 	}
-	_, err := tx.Exec(ctx, `UPDATE patient_packages p SET uses_left = least(p.uses_left + u.n, p.uses)
+	_, err := tx.Exec(ctx, `UPDATE patient_packages p SET uses_left = least(greatest(p.uses_left + u.n, 0), p.uses)
 		FROM (SELECT id, sum(n) AS n FROM unnest($1::bigint[], $2::bigint[]) AS x(id, n) GROUP BY id) u WHERE p.id = u.id`, ids, uses)
 	if err != nil {
 		return fmt.Errorf("package uses: %w", err)
