@@ -95,13 +95,13 @@ func (d *desk) book(t *testing.T, start time.Time, exams ...scheduling.ID) *sche
 }
 
 // TestSavedInvoiceEqualsPreview: the invoice built at booking is the preview of the same visit to the
-// cent, over random prices, tax rates, discounts and policies (DESIGN 3.4: one function serves both).
+// cent, over random prices, tax rates, discounts, consumables, packages and policies (DESIGN 3.4: one function serves both).
 func TestSavedInvoiceEqualsPreview(t *testing.T) {
 	t.Parallel()
 	d := newDesk(t)
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(7, 11))
-	for i := range 12 {
+	for i := range 24 {
 		_, err := d.Pool.Exec(ctx, `UPDATE branches SET tax_rate_bp = $2 WHERE id = $1`, d.branch, rng.Int64N(3000))
 		require.NoError(t, err)
 		_, err = d.Pool.Exec(ctx, `UPDATE examinations SET price = $2 WHERE id = $1`, d.consultation, 1+rng.Int64N(100000))
@@ -113,6 +113,17 @@ func TestSavedInvoiceEqualsPreview(t *testing.T) {
 		require.NoError(t, err)
 		_, err = d.Pool.Exec(ctx, `UPDATE loyalty_accounts SET tier_discount_bp = $2 WHERE patient_id = $1`, d.patient, rng.Int64N(5000))
 		require.NoError(t, err)
+		_, err = d.Pool.Exec(ctx, `UPDATE examination_consumables SET quantity = $2, billable = $3 WHERE item_id = $1`,
+			d.electrode, 1+rng.Int64N(5), rng.IntN(2) == 0)
+		require.NoError(t, err)
+		_, err = d.Pool.Exec(ctx, `UPDATE insurance_policies SET annual_limit = $2 WHERE id = $1`, d.policy, rng.Int64N(30000))
+		require.NoError(t, err)
+		if rng.IntN(3) == 0 {
+			exam := []scheduling.ID{d.ecg, d.consultation}[rng.IntN(2)]
+			_, err = d.store.AddPackage(ctx, "test", d.patient, billing.PackageInput{Name: "Random",
+				ExaminationIDs: []scheduling.ID{exam}, Uses: ptr(1 + rng.Int64N(3))})
+			require.NoError(t, err)
+		}
 		exams := []scheduling.ID{d.ecg, d.consultation}
 		if i%3 == 0 {
 			exams = exams[:1]
