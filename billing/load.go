@@ -56,15 +56,46 @@ type examRow struct {
 
 func (l *inputLoad) queue() *pgx.Batch {
 	v, b := l.v, &pgx.Batch{}
-	b.Queue(`SELECT b.currency, b.tax_rate_bp, EXISTS (SELECT 1 FROM patients WHERE id = $2) FROM branches b WHERE b.id = $1`,
-		v.BranchID, v.PatientID).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(&l.in.Currency, &l.in.TaxRateBP, &l.patientFound)
+	// The branch, whether the patient exists, the loyalty account and the policy with what is left
+	// of its deductible and limit in the visit's year, in one row.
+	b.Queue(`
+		SELECT b.currency, b.tax_rate_bp, pt.id IS NOT NULL, COALESCE(la.points, 0), COALESCE(la.tier_discount_bp, 0),
+			p.id, p.insurer, p.currency, p.coverage_bp,
+			greatest(p.annual_deductible - COALESCE(u.deductible_used, 0), 0),
+			-- greatest ignores NULL: a policy without a limit must stay without one.
+			CASE WHEN p.annual_limit IS NOT NULL THEN greatest(p.annual_limit - COALESCE(u.insurer_paid, 0), 0) END,
+			p.valid_from, p.valid_to,
+			array(SELECT examination_id FROM policy_examinations WHERE policy_id = p.id ORDER BY 1)
+		FROM branches b
+		LEFT JOIN patients pt ON pt.id = $2
+		LEFT JOIN loyalty_accounts la ON la.patient_id = $2
+		LEFT JOIN insurance_policies p ON p.patient_id = $2
+		LEFT JOIN policy_usage u ON u.policy_id = p.id AND u.year = $3
+		WHERE b.id = $1`, v.BranchID, v.PatientID, v.Date.Year).QueryRow(func(row pgx.Row) error {
+		var p Policy
+		var id *scheduling.ID
+		var insurer, currency *string
+		var coverage *int32
+		var deductible *int64
+		var from, to *time.Time
+		var tier int32
+		err := row.Scan(&l.in.Currency, &l.in.TaxRateBP, &l.patientFound, &l.in.Loyalty.Points, &tier,
+			&id, &insurer, &currency, &coverage, &deductible, &p.LimitLeft, &from, &to, &p.ExaminationIDs)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		} else if err != nil {
-			return fmt.Errorf("load branch: %w", err)
+			return fmt.Errorf("load branch and patient: %w", err)
 		}
-		l.branchFound = true
+		l.branchFound, l.in.Loyalty.TierDiscountBP = true, int64(tier)
+		if id == nil {
+			return nil
+		}
+		p.ID, p.Insurer, p.CoverageBP, p.DeductibleLeft = *id, *insurer, int64(*coverage), *deductible
+		if currency != nil {
+			p.Currency = *currency
+		}
+		p.ValidFrom, p.ValidTo = scheduling.DateOf(*from), scheduling.DateOf(*to)
+		l.policy = &p
 		return nil
 	})
 	b.Queue(`
@@ -123,41 +154,6 @@ func (l *inputLoad) queue() *pgx.Batch {
 		}
 		return nil
 	})
-	// The policy with what is left of its deductible and limit in the visit's year.
-	b.Queue(`
-		SELECT p.id, p.insurer, p.currency, p.coverage_bp,
-			greatest(p.annual_deductible - COALESCE(u.deductible_used, 0), 0),
-			-- greatest ignores NULL: a policy without a limit must stay without one.
-			CASE WHEN p.annual_limit IS NOT NULL THEN greatest(p.annual_limit - COALESCE(u.insurer_paid, 0), 0) END,
-			p.valid_from, p.valid_to,
-			array(SELECT examination_id FROM policy_examinations WHERE policy_id = p.id ORDER BY 1)
-		FROM insurance_policies p LEFT JOIN policy_usage u ON u.policy_id = p.id AND u.year = $2
-		WHERE p.patient_id = $1`, v.PatientID, v.Date.Year).QueryRow(func(row pgx.Row) error {
-		var p Policy
-		var currency *string
-		var coverage int32
-		var from, to time.Time
-		err := row.Scan(&p.ID, &p.Insurer, &currency, &coverage, &p.DeductibleLeft, &p.LimitLeft, &from, &to, &p.ExaminationIDs)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
-		} else if err != nil {
-			return fmt.Errorf("load policy: %w", err)
-		}
-		if currency != nil {
-			p.Currency = *currency
-		}
-		p.CoverageBP, p.ValidFrom, p.ValidTo = int64(coverage), scheduling.DateOf(from), scheduling.DateOf(to)
-		l.policy = &p
-		return nil
-	})
-	b.Queue(`SELECT points, tier_discount_bp FROM loyalty_accounts WHERE patient_id = $1`, v.PatientID).
-		QueryRow(func(row pgx.Row) error {
-			err := row.Scan(&l.in.Loyalty.Points, &l.in.Loyalty.TierDiscountBP)
-			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-				return fmt.Errorf("load loyalty: %w", err)
-			}
-			return nil
-		})
 	return b
 }
 
