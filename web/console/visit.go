@@ -37,6 +37,8 @@ type visitPage struct {
 	// just made.
 	CanTrack bool
 	Tracking *visitTracking
+	// Invoice is the session's invoice; nil when the viewer's role sees no money.
+	Invoice *visitInvoice
 }
 
 // visitMove is one lifecycle button: a POST form, or a link to a page with a form of its own.
@@ -62,6 +64,7 @@ func (con *Console) visitRoutes(in *gin.RouterGroup) {
 	in.POST("/sessions/:id/tracking", con.allow(frontDesk...), con.trackingLink)
 	in.POST("/sessions/:id/record", con.allow(access.Owner, access.Doctor), con.saveRecord)
 	in.GET("/icd10", con.icd10)
+	con.invoiceRoutes(in)
 }
 
 // sessionID reads the :id of the path; a malformed id answers the not-found page.
@@ -141,6 +144,9 @@ func (con *Console) visitPageOf(c *gin.Context, id scheduling.ID) (*visitPage, e
 	page.CanTrack = a.Role != access.Doctor && (s.Status == scheduling.StatusWaiting || s.Status == scheduling.StatusOpen)
 	if a.Role != access.Receptionist {
 		page.Record = &recordSection{}
+	}
+	if page.Invoice, err = con.invoiceOfVisit(ctx, a, s.ID, s.Start.Location()); err != nil {
+		return nil, err
 	}
 	return page, nil
 }
