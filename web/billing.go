@@ -23,6 +23,7 @@ func (s *Server) billingRoutes(api *gin.RouterGroup) {
 	api.GET("/patients/:id/insurance", allow(desk...), h.getInsurance)
 	api.GET("/patients/:id/loyalty", allow(desk...), h.getLoyalty)
 	h.invoiceRoutes(api)
+	s.reportRoutes(api)
 }
 
 // billingHandlers holds the billing store the handlers call.
