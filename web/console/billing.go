@@ -41,6 +41,7 @@ func (con *Console) billingRoutes(in *gin.RouterGroup) {
 	desk.POST("/patients/:id/insurance", con.setInsurance)
 	in.POST("/patients/:id/loyalty", con.allow(managerRoles...), con.adjustLoyalty)
 	con.consumablesRoutes(in)
+	con.reportRoutes(in)
 }
 
 // billingStore is the billing store on the console's database.

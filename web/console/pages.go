@@ -41,7 +41,6 @@ var (
 		{Name: "Today", Path: Prefix + "/", Roles: allStaff},
 		{Name: "Calendar", Path: Prefix + "/calendar", Roles: allStaff},
 		{Name: "Book", Path: Prefix + "/book", Roles: deskRoles},
-		{Name: "Sign-ins", Path: Prefix + "/sign-ins", Roles: []access.Role{access.Owner}},
 	}
 )
 

@@ -131,7 +131,7 @@ func TestRolesSeeAndOpenOnlyTheirPages(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	owner := tb.signedIn(t, access.Owner)
-	require.Contains(t, owner.get("/console/").body, `href="/console/sign-ins"`)
+	require.Contains(t, owner.get("/console/settings").body, `href="/console/sign-ins"`, "the settings index links the owner's sign-ins")
 	require.Equal(t, http.StatusOK, owner.get("/console/sign-ins").status)
 
 	for _, role := range []access.Role{access.Manager, access.Doctor, access.Receptionist} {

@@ -74,6 +74,7 @@ func (con *Console) settings(c *gin.Context) {
 	if signedIn(c).Role == access.Owner {
 		sections = append(sections, settingsSection{Title: "Staff", Links: []settingsLink{
 			{"Users and API tokens", Prefix + "/settings/users", "Who may sign in, with which role, and the tokens of other systems."},
+			{"Sign-ins", Prefix + "/sign-ins", "Who is signed in to the console now; end a sign-in left open on a lost or shared device."},
 		}})
 	}
 	con.render(c, http.StatusOK, "settings", "Settings", sections)
