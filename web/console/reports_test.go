@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -116,4 +117,37 @@ func TestReportsDownloadCSV(t *testing.T) {
 	p = br.get("/console/reports/stock.csv")
 	require.Equal(t, http.StatusOK, p.status, p.body)
 	require.Contains(t, p.body, ",'=GL,Gloves,pair,4,10,yes\r\n", "a code that starts like a formula is neutralised")
+}
+
+func TestReorderLevelIsEditedWithTheStock(t *testing.T) {
+	t.Parallel()
+	tb := reportsSetup(t)
+	ctx := context.Background()
+	var gloves scheduling.ID
+	require.NoError(t, tb.Pool.QueryRow(ctx, `SELECT id FROM inventory_items WHERE name = 'Gloves'`).Scan(&gloves))
+	br := tb.signedIn(t, access.Manager)
+	page := br.get("/console/settings/consumables")
+	token := csrf(t, page)
+	reorder := "reorder_" + tb.clinic.Branch.ID.String()
+	stock := "stock_" + tb.clinic.Branch.ID.String()
+	require.Regexp(t, `name="`+reorder+`" value="10"`, page.body)
+	path := "/console/settings/consumables/items/" + gloves.String() + "/stock"
+
+	p := br.post(path, url.Values{"csrf": {token}, stock: {"4"}, reorder: {"some"}})
+	require.Equal(t, http.StatusUnprocessableEntity, p.status)
+	require.Contains(t, p.body, "Write the reorder level as a whole number, 0 or more.")
+
+	p = br.post(path, url.Values{"csrf": {token}, stock: {"12"}, reorder: {"3"}})
+	require.Contains(t, br.follow(p).body, "The stock is saved.")
+	levels, err := billing.NewStore(tb.Pool, tb.clock.Now).StockLevels(ctx, nil)
+	require.NoError(t, err)
+	require.Equal(t, int64(12), levels.Items[0].Quantity)
+	require.Equal(t, int64(3), levels.Items[0].ReorderLevel)
+	require.False(t, levels.Items[0].Below)
+
+	p = br.post(path, url.Values{"csrf": {token}, stock: {"2"}, reorder: {""}})
+	require.Contains(t, br.follow(p).body, "The stock is saved.")
+	levels, err = billing.NewStore(tb.Pool, tb.clock.Now).StockLevels(ctx, nil)
+	require.NoError(t, err)
+	require.Zero(t, levels.Items[0].ReorderLevel, "an empty level removes it")
 }

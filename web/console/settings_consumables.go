@@ -51,9 +51,11 @@ type itemRow struct {
 	Err map[string]string
 }
 
-// stockCell is the count of an item at a branch.
+// stockCell is the count of an item at a branch, and the level under which to order it again.
 type stockCell struct {
 	Branch, Input, Value, Error string
+	ReorderInput, Reorder       string
+	ReorderError                string
 	// Shown is the count as the item's summary says it.
 	Shown string
 }
@@ -123,6 +125,14 @@ func (con *Console) consumablesPage(ctx context.Context, a account, typed, errs 
 	for _, l := range stock {
 		counts[[2]scheduling.ID{l.ItemID, l.BranchID}] = l.Quantity
 	}
+	levels, err := store.StockLevels(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	reorder := map[[2]scheduling.ID]int64{}
+	for _, l := range levels.Items {
+		reorder[[2]scheduling.ID{l.ItemID, l.BranchID}] = l.ReorderLevel
+	}
 	names := map[scheduling.ID]string{}
 	for _, it := range items {
 		names[it.ID] = it.Name
@@ -138,6 +148,14 @@ func (con *Console) consumablesPage(ctx context.Context, a account, typed, errs 
 			if v, ok := p.Typed[row.Key+"-"+cell.Input]; ok {
 				cell.Value = v
 			}
+			cell.ReorderInput = fmt.Sprintf("reorder_%d", b.ID)
+			if n := reorder[[2]scheduling.ID{it.ID, b.ID}]; n > 0 {
+				cell.Reorder = strconv.FormatInt(n, 10)
+			}
+			if v, ok := p.Typed[row.Key+"-"+cell.ReorderInput]; ok {
+				cell.Reorder = v
+			}
+			cell.ReorderError = p.Errors[row.Key+"-"+cell.ReorderInput]
 			cell.Error = p.Errors[row.Key+"-"+cell.Input]
 			row.Stock = append(row.Stock, cell)
 		}

@@ -143,6 +143,24 @@ func (con *Console) saveStock(c *gin.Context) {
 		}
 		counts = append(counts, billing.StockLevel{ItemID: id, BranchID: b.ID, Quantity: n})
 	}
+	type level struct {
+		branch scheduling.ID
+		n      int64
+	}
+	var levels []level
+	for _, b := range branches {
+		input := fmt.Sprintf("reorder_%d", b.ID)
+		v := f.field(input, key+"-"+input)
+		n, err := strconv.ParseInt(v, 10, 64)
+		if v == "" {
+			n, err = 0, nil // an empty level is none
+		}
+		if err != nil || n < 0 || n > billing.MaxStock {
+			f.errs[key+"-"+input] = "Write the reorder level as a whole number, 0 or more."
+			continue
+		}
+		levels = append(levels, level{b.ID, n})
+	}
 	for _, l := range counts {
 		if len(f.errs) > 0 {
 			break // every count is checked before any is saved
@@ -150,6 +168,15 @@ func (con *Console) saveStock(c *gin.Context) {
 		err = f.store.SetStock(c.Request.Context(), l)
 		if err != nil {
 			break
+		}
+	}
+	for _, l := range levels {
+		if err != nil || len(f.errs) > 0 {
+			break
+		}
+		err = f.store.SetReorderLevel(c.Request.Context(), id, l.branch, l.n)
+		if l.n == 0 && scheduling.IsCode(err, "stock_not_counted") {
+			err = nil // no level where nothing is counted: nothing to change
 		}
 	}
 	f.done(err, key+"-stock", "The stock is saved.")
