@@ -75,8 +75,11 @@ func (con *Console) payInvoice(c *gin.Context) {
 		}
 		errs[field] = sentence(de.Message)
 		if de.Code == "more_than_due" {
-			errs[field] = priceText(*minor, inv.Currency) + " is more than the " + priceText(inv.Due, inv.Currency) +
-				" still due: take at most that, or part of it."
+			// Said with what is due now: another desk may have taken a payment since the page was shown.
+			if now, err := store.GetInvoice(c.Request.Context(), inv.ID); err == nil {
+				errs[field] = priceText(*minor, inv.Currency) + " is more than the " + priceText(now.Due, inv.Currency) +
+					" still due: take at most that, or part of it."
+			}
 		}
 		status = kindStatus[de.Kind]
 	}

@@ -164,6 +164,9 @@ func TestVisitInvoiceIsIssuedByTheDeskAndCreditedByAManager(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, desk.post(path+"/invoice/issue", url.Values{"csrf": {csrf(t, page)}}).status)
 	require.Contains(t, desk.get(path).body, "only a draft can be issued")
 
+	// A manager is offered the credit note, asked to confirm it.
+	require.Contains(t, manager.get(path).body, `data-confirm="Write a credit note?`)
+
 	// The receptionist may not credit; a manager must say why.
 	require.Equal(t, http.StatusForbidden, desk.post(path+"/invoice/credit-note",
 		url.Values{"csrf": {csrf(t, page)}, "reason": {"Wrong patient"}}).status)
