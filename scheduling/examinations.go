@@ -103,37 +103,47 @@ func (s *Service) CreateExamination(ctx context.Context, in ExaminationInput) (*
 		} else if err != nil {
 			return fmt.Errorf("insert examination: %w", err)
 		}
-		for _, l := range []struct {
-			table, col, what, owner string
-			ids                     []ID
-		}{
-			{"examination_branches", "branch_id", "branch", "branches", in.BranchIDs},
-			{"examination_doctors", "doctor_id", "doctor", "doctors", in.DoctorIDs},
-			{"examination_rooms", "room_id", "room", "rooms", in.RoomIDs},
-		} {
-			if err := linkIDs(ctx, tx, l.table, l.col, l.what, l.owner, id, l.ids); err != nil {
-				return err
-			}
-		}
-		if err := insertPrices(ctx, tx, id, in.Prices); err != nil {
-			return err
-		}
-		if len(in.RoomIDs) > 0 {
-			var foreign int
-			if err := tx.QueryRow(ctx, `SELECT count(*) FROM rooms WHERE id = ANY($1) AND branch_id <> ALL($2)`,
-				in.RoomIDs, in.BranchIDs).Scan(&foreign); err != nil {
-				return fmt.Errorf("check rooms: %w", err)
-			}
-			if foreign > 0 {
-				return rule("room_outside_branches", "every room in room_ids must belong to one of branch_ids")
-			}
-		}
-		return insertWeekly(ctx, tx, "examination_windows", []string{"examination_id"}, []any{id}, windows)
+		return writeParts(ctx, tx, id, in, windows, "")
 	})
 	if err != nil {
 		return nil, err
 	}
 	return s.GetExamination(ctx, id)
+}
+
+// writeParts writes an examination's branches, doctors, rooms, prices and service windows, checking
+// that its rooms belong to its branches and, when currency is given, that every branch keeps its
+// accounts in it.
+func writeParts(ctx context.Context, tx pgx.Tx, id ID, in ExaminationInput, windows []weeklySpan, currency string) error {
+	for _, l := range []struct {
+		table, col, what, owner string
+		ids                     []ID
+	}{
+		{"examination_branches", "branch_id", "branch", "branches", in.BranchIDs},
+		{"examination_doctors", "doctor_id", "doctor", "doctors", in.DoctorIDs},
+		{"examination_rooms", "room_id", "room", "rooms", in.RoomIDs},
+	} {
+		if err := linkIDs(ctx, tx, l.table, l.col, l.what, l.owner, id, l.ids); err != nil {
+			return err
+		}
+	}
+	if err := checkBranchCurrency(ctx, tx, in.BranchIDs, currency); err != nil {
+		return err
+	}
+	if err := insertPrices(ctx, tx, id, in.Prices); err != nil {
+		return err
+	}
+	if len(in.RoomIDs) > 0 {
+		var foreign int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM rooms WHERE id = ANY($1) AND branch_id <> ALL($2)`,
+			in.RoomIDs, in.BranchIDs).Scan(&foreign); err != nil {
+			return fmt.Errorf("check rooms: %w", err)
+		}
+		if foreign > 0 {
+			return rule("room_outside_branches", "every room in room_ids must belong to one of branch_ids")
+		}
+	}
+	return insertWeekly(ctx, tx, "examination_windows", []string{"examination_id"}, []any{id}, windows)
 }
 
 // linkIDs inserts the (examination, other) pairs in one statement, however many there are; an

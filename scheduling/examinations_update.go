@@ -48,35 +48,7 @@ func (s *Service) UpdateExaminationPricedIn(ctx context.Context, id ID, in Exami
 				return fmt.Errorf("clear %s: %w", table, err)
 			}
 		}
-		for _, l := range []struct {
-			table, col, what, owner string
-			ids                     []ID
-		}{
-			{"examination_branches", "branch_id", "branch", "branches", in.BranchIDs},
-			{"examination_doctors", "doctor_id", "doctor", "doctors", in.DoctorIDs},
-			{"examination_rooms", "room_id", "room", "rooms", in.RoomIDs},
-		} {
-			if err := linkIDs(ctx, tx, l.table, l.col, l.what, l.owner, id, l.ids); err != nil {
-				return err
-			}
-		}
-		if err := checkBranchCurrency(ctx, tx, in.BranchIDs, currency); err != nil {
-			return err
-		}
-		if err := insertPrices(ctx, tx, id, in.Prices); err != nil {
-			return err
-		}
-		if len(in.RoomIDs) > 0 {
-			var foreign int
-			if err := tx.QueryRow(ctx, `SELECT count(*) FROM rooms WHERE id = ANY($1) AND branch_id <> ALL($2)`,
-				in.RoomIDs, in.BranchIDs).Scan(&foreign); err != nil {
-				return fmt.Errorf("check rooms: %w", err)
-			}
-			if foreign > 0 {
-				return rule("room_outside_branches", "every room in room_ids must belong to one of branch_ids")
-			}
-		}
-		return insertWeekly(ctx, tx, "examination_windows", []string{"examination_id"}, []any{id}, windows)
+		return writeParts(ctx, tx, id, in, windows, currency)
 	})
 	if err != nil {
 		return nil, err
