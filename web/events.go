@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"clinic/web/sse"
 )
 
 // heartbeat keeps idle event streams alive through proxies that close silent connections.
@@ -31,19 +33,8 @@ func (s *Server) events(c *gin.Context) {
 	}
 	notices, cancel := s.feed.Subscribe(branch)
 	defer cancel()
-	rc := http.NewResponseController(c.Writer)
-	_ = rc.SetWriteDeadline(time.Time{})
-	c.Header("Content-Type", "text/event-stream")
-	c.Header("Cache-Control", "no-store")
-	c.Header("X-Accel-Buffering", "no")
-	c.Status(http.StatusOK)
-	write := func(chunk string) bool {
-		if _, err := c.Writer.WriteString(chunk); err != nil {
-			return false
-		}
-		return rc.Flush() == nil
-	}
-	if !write(": following branch " + c.Query("branch_id") + "\n\n") {
+	stream := sse.Start(c.Writer)
+	if !stream.Send(": following branch " + c.Query("branch_id") + "\n\n") {
 		return
 	}
 	tick := time.NewTicker(heartbeat)
@@ -53,19 +44,19 @@ func (s *Server) events(c *gin.Context) {
 		case <-c.Request.Context().Done():
 			return
 		case <-s.done:
-			write("event: reload\ndata: {}\n\n")
+			stream.Event("reload", "{}")
 			return
 		case <-tick.C:
-			if !write(": ping\n\n") {
+			if !stream.Ping() {
 				return
 			}
 		case n, open := <-notices:
 			if !open {
-				write("event: reload\ndata: {}\n\n")
+				stream.Event("reload", "{}")
 				return
 			}
 			data, err := json.Marshal(n)
-			if err != nil || !write("event: session\ndata: "+string(data)+"\n\n") {
+			if err != nil || !stream.Event("session", string(data)) {
 				return
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"clinic/scheduling"
 	"clinic/web/i18n"
 	"clinic/web/public"
+	"clinic/web/sse"
 )
 
 // langCookie remembers a language the patient picked.
@@ -113,18 +114,8 @@ func (t *tracker) events(c *gin.Context) {
 	lang := t.language(c, st.DefaultLanguage)
 	changes, stop := t.places.follow(l.branch)
 	defer stop()
-	rc := http.NewResponseController(c.Writer)
-	_ = rc.SetWriteDeadline(time.Time{})
 	publicHeaders(c)
-	c.Header("Content-Type", "text/event-stream")
-	c.Header("X-Accel-Buffering", "no")
-	c.Status(http.StatusOK)
-	write := func(chunk string) bool {
-		if _, err := c.Writer.WriteString(chunk); err != nil {
-			return false
-		}
-		return rc.Flush() == nil
-	}
+	stream := sse.Start(c.Writer)
 	var last []byte
 	send := func(p *placeInfo) bool {
 		view := masked(p, l, st)
@@ -140,7 +131,7 @@ func (t *tracker) events(c *gin.Context) {
 			return true
 		}
 		last = data
-		return write("event: place\ndata: " + string(data) + "\n\n")
+		return stream.Event("place", string(data))
 	}
 	if !send(p) || finalStatus(p.Status) {
 		return
@@ -158,10 +149,10 @@ func (t *tracker) events(c *gin.Context) {
 		case <-t.s.done:
 			return // the page's EventSource reconnects, to another instance if need be
 		case <-expiry.C:
-			write("event: gone\ndata: {}\n\n")
+			stream.Event("gone", "{}")
 			return
 		case <-ping.C:
-			if !write(": ping\n\n") {
+			if !stream.Ping() {
 				return
 			}
 			continue
@@ -171,7 +162,7 @@ func (t *tracker) events(c *gin.Context) {
 		_, p, s, err := t.open(ctx, token)
 		switch {
 		case scheduling.IsCode(err, scheduling.CodeNotFound):
-			write("event: gone\ndata: {}\n\n")
+			stream.Event("gone", "{}")
 			return
 		case err != nil:
 			// A failed read (the database restarting) is retried at the next change or refresh.

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"clinic/scheduling"
+	"clinic/web/sse"
 )
 
 // queueHeartbeat keeps an idle board's stream alive through proxies that close silent connections.
@@ -40,20 +41,9 @@ func (con *Console) queueEvents(c *gin.Context) {
 	}
 	notices, cancel := con.feed.Subscribe(branch)
 	defer cancel()
-	rc := http.NewResponseController(c.Writer)
-	_ = rc.SetWriteDeadline(time.Time{})
-	c.Header("Content-Type", "text/event-stream")
-	c.Header("Cache-Control", "no-store")
-	c.Header("X-Accel-Buffering", "no")
-	c.Status(http.StatusOK)
-	write := func(chunk string) bool {
-		if _, err := c.Writer.WriteString(chunk); err != nil {
-			return false
-		}
-		return rc.Flush() == nil
-	}
+	stream := sse.Start(c.Writer)
 	// retry: how long the browser waits before it reconnects after the stream ends.
-	if !write("retry: 2000\n: following the queue\n\n") {
+	if !stream.Send("retry: 2000\n: following the queue\n\n") {
 		return
 	}
 	tick := time.NewTicker(queueHeartbeat)
@@ -63,18 +53,18 @@ func (con *Console) queueEvents(c *gin.Context) {
 		case <-c.Request.Context().Done():
 			return
 		case <-con.done:
-			write("event: reload\ndata: {}\n\n")
+			stream.Event("reload", "{}")
 			return
 		case <-tick.C:
-			if !write(": ping\n\n") {
+			if !stream.Ping() {
 				return
 			}
 		case n, open := <-notices:
 			if !open {
-				write("event: reload\ndata: {}\n\n")
+				stream.Event("reload", "{}")
 				return
 			}
-			if !write("event: change\ndata: " + n.SessionID.String() + "\n\n") {
+			if !stream.Event("change", n.SessionID.String()) {
 				return
 			}
 		}

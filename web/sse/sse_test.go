@@ -1,0 +1,46 @@
+package sse_test
+
+import (
+	"bufio"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"clinic/web/sse"
+)
+
+// TestStreamFlushesEachEvent: the client reads each event as it is sent, before the handler returns.
+func TestStreamFlushesEachEvent(t *testing.T) {
+	t.Parallel()
+	next := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Kept", "yes")
+		s := sse.Start(w)
+		s.Send(": hello\n\n")
+		s.Event("change", `{"id":"1"}`)
+		<-next
+		s.Ping()
+	}))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, "text/event-stream", resp.Header.Get("Content-Type"))
+	require.Equal(t, "no-store", resp.Header.Get("Cache-Control"))
+	require.Equal(t, "yes", resp.Header.Get("X-Kept"))
+	r := bufio.NewReader(resp.Body)
+	var got []string
+	for len(got) < 5 {
+		line, err := r.ReadString('\n')
+		require.NoError(t, err)
+		got = append(got, line)
+	}
+	require.Equal(t, []string{": hello\n", "\n", "event: change\n", "data: {\"id\":\"1\"}\n", "\n"}, got,
+		"both chunks arrived while the handler still waits")
+	close(next)
+	line, err := r.ReadString('\n')
+	require.NoError(t, err)
+	require.Equal(t, ": ping\n", line)
+}
