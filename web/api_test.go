@@ -15,7 +15,10 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
 
+	"clinic/billing"
 	"clinic/migrations/dbtest"
+	"clinic/scheduling"
+	"clinic/scheduling/record"
 	"clinic/scheduling/schedtest"
 	"clinic/web/access"
 )
@@ -33,7 +36,10 @@ type testBundle struct {
 
 func setup(t *testing.T) *testBundle {
 	t.Helper()
-	b := schedtest.New(t)
+	// Wired as the server wires it: sessions get their invoices, deletes keep records and money.
+	var b *schedtest.Bundle
+	b = schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{record.KeepRecords,
+		billing.SessionListener(func() time.Time { return *b.Clock })}})
 	rdb, _ := dbtest.NewRedis(t)
 	return serveBundle(t, b, rdb)
 }

@@ -22,7 +22,7 @@ func sessionPath(id scheduling.ID, tail string) string {
 	return "/api/v1/sessions/" + id.String() + tail
 }
 
-// TestRescheduleOverHTTP: the same id at the new time with a null invoice; a taken slot is 409 with
+// TestRescheduleOverHTTP: the same id at the new time with its draft invoice; a taken slot is 409 with
 // alternatives at the top level; a receptionist may, a doctor may not.
 func TestRescheduleOverHTTP(t *testing.T) {
 	t.Parallel()
@@ -34,8 +34,10 @@ func TestRescheduleOverHTTP(t *testing.T) {
 	require.Equal(t, http.StatusOK, status, "%v", body)
 	require.Equal(t, s.ID.String(), body["id"])
 	require.Equal(t, "2027-01-06T09:00:00Z", body["start"])
-	require.Contains(t, body, "invoice")
-	require.Nil(t, body["invoice"])
+	invoice, ok := body["invoice"].(map[string]any)
+	require.True(t, ok, "the session answers with its invoice: %v", body["invoice"])
+	require.Equal(t, "draft", invoice["status"], "priced again at the new time, still a draft")
+	require.Equal(t, s.ID.String(), invoice["session_id"])
 
 	other := c.AddPatient(t, tb.Svc, 1)
 	in := c.Booking(c.At(7, 9, 0))
