@@ -92,7 +92,9 @@ func TestCommandsEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, srv.Start())
 	logs := make(chan string, 1000)
+	read := make(chan struct{}) // closed once the log pipe is drained: Wait closes it, so only after
 	go func() {
+		defer close(read)
 		sc := bufio.NewScanner(stderr)
 		for sc.Scan() {
 			logs <- sc.Text()
@@ -127,7 +129,10 @@ func TestCommandsEndToEnd(t *testing.T) {
 
 	require.NoError(t, srv.Process.Signal(syscall.SIGTERM))
 	done := make(chan error, 1)
-	go func() { done <- srv.Wait() }()
+	go func() {
+		<-read
+		done <- srv.Wait()
+	}()
 	select {
 	case err := <-done:
 		require.NoError(t, err, "a stop signal ends the server cleanly")
