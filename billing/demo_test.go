@@ -22,7 +22,7 @@ func TestDemoLoadsWithInvoices(t *testing.T) {
 	now := time.Date(2027, 3, 10, 16, 17, 0, 0, time.UTC)
 	var b *schedtest.Bundle
 	b = schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{
-		billing.SessionListener(func() time.Time { return *b.Clock })}})
+		billing.SessionListener}})
 	*b.Clock = now
 	sum, err := demo.Load(ctx, b.Svc, now)
 	require.NoError(t, err)

@@ -32,9 +32,8 @@ type desk struct {
 func newDesk(t *testing.T) *desk {
 	t.Helper()
 	ctx := context.Background()
-	var clock func() time.Time
-	b := schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{billing.SessionListener(func() time.Time { return clock() })}})
-	clock = func() time.Time { return *b.Clock }
+	b := schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{billing.SessionListener}})
+	clock := func() time.Time { return *b.Clock }
 	c := schedtest.NewClinic(t, b.Svc)
 	d := &desk{Bundle: b, c: c, store: billing.NewStore(b.Pool, clock), consultation: c.Consultation.ID, ecg: c.ECG.ID,
 		patient: c.Patient.ID, branch: c.Branch.ID, doc: c.Doctor.ID}

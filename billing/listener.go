@@ -14,16 +14,12 @@ import (
 // SessionListener keeps each session's invoice in step with the session, inside the session's
 // transaction (DESIGN 3.2, 3.4): a booking builds the draft, a change of examinations or time
 // prices it again, completion issues it with its side effects, a cancellation or no-show voids the
-// draft, and a delete is refused once money has moved. now stamps what it writes.
-func SessionListener(now func() time.Time) scheduling.Listener {
-	if now == nil {
-		now = time.Now
-	}
-	return scheduling.Listener{
-		Actions: []string{scheduling.ActionBooked, scheduling.ActionExaminationsChanged, scheduling.ActionRescheduled,
-			scheduling.ActionCompleted, scheduling.ActionCancelled, scheduling.ActionNoShow, scheduling.ActionDeleted},
-		Hear: func(ctx context.Context, tx pgx.Tx, ch scheduling.Change) error { return hear(ctx, tx, now(), ch) },
-	}
+// draft, and a delete is refused once money has moved. What it writes is stamped with the change's
+// time, by the scheduling service's clock.
+var SessionListener = scheduling.Listener{
+	Actions: []string{scheduling.ActionBooked, scheduling.ActionExaminationsChanged, scheduling.ActionRescheduled,
+		scheduling.ActionCompleted, scheduling.ActionCancelled, scheduling.ActionNoShow, scheduling.ActionDeleted},
+	Hear: func(ctx context.Context, tx pgx.Tx, ch scheduling.Change) error { return hear(ctx, tx, ch.At, ch) },
 }
 
 func hear(ctx context.Context, tx pgx.Tx, now time.Time, ch scheduling.Change) error {

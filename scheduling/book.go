@@ -230,7 +230,7 @@ func (s *Service) insertSession(ctx context.Context, q DB, actor Actor, sess *Se
 	if !ok {
 		return nil
 	}
-	return s.tell(ctx, tx, Change{Action: ActionBooked, Actor: actor, Session: sess})
+	return s.tell(ctx, tx, Change{Action: ActionBooked, Actor: actor, Session: sess, At: now})
 }
 
 // writeError maps what the database refused when a session was written to the domain's answer.

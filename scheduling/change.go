@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -36,6 +37,9 @@ type Change struct {
 	Before *Session
 	// Detail is free text for the audit trail (a cancellation reason, a move's from→to).
 	Detail string
+	// At is when the change happened, by the service's clock: the time of its audit row, for
+	// listeners to stamp what they write with the same one clock.
+	At time.Time
 }
 
 // Listener reacts to a change inside its transaction: billing builds or refuses, the queue and
@@ -77,6 +81,7 @@ func ParseNotice(payload string) (Notice, error) {
 // commit is the one point every change to a session passes, inside its transaction: the listeners,
 // the audit row and a NOTIFY for each branch day the session was or now is on, delivered on commit.
 func (s *Service) commit(ctx context.Context, tx pgx.Tx, ch Change) error {
+	ch.At = s.now()
 	if err := s.tell(ctx, tx, ch); err != nil {
 		return err
 	}
@@ -106,7 +111,7 @@ func (s *Service) commit(ctx context.Context, tx pgx.Tx, ch Change) error {
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
 		)
 		SELECT pg_notify($8, p) FROM unnest($9::text[]) p`,
-		ch.Session.ID, s.now(), string(ch.Actor), ch.Action, from, to, ch.Detail, NotifyChannel, payloads)
+		ch.Session.ID, ch.At, string(ch.Actor), ch.Action, from, to, ch.Detail, NotifyChannel, payloads)
 	if err != nil {
 		return fmt.Errorf("record %s: %w", ch.Action, err)
 	}

@@ -194,6 +194,13 @@ func TestEveryChangePassesOnePoint(t *testing.T) {
 		at(4, 9, 0), *b.Clock).Scan(&wrongClock))
 	require.Zero(t, wrongClock, "audit times come from the service clock, never the database's")
 
+	// Each change carries its time by the service's clock, the time of its audit row.
+	require.True(t, rec.changes[0].At.Equal(s1.CreatedAt), "a booking's change is at its creation")
+	require.True(t, rec.changes[1].At.Equal(*s1.CheckedInAt), "a check-in's change is at the check-in")
+	for _, ch := range rec.changes {
+		require.False(t, ch.At.Before(at(4, 9, 0)) || ch.At.After(*b.Clock), "%s at %s", ch.Action, ch.At)
+	}
+
 	// The change carries the session before and after.
 	ch := rec.changes[6]
 	require.Equal(t, at(4, 11, 0), ch.Before.Start)

@@ -37,9 +37,7 @@ type testBundle struct {
 func setup(t *testing.T) *testBundle {
 	t.Helper()
 	// Wired as the server wires it: sessions get their invoices, deletes keep records and money.
-	var b *schedtest.Bundle
-	b = schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{record.KeepRecords,
-		billing.SessionListener(func() time.Time { return *b.Clock })}})
+	b := schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{record.KeepRecords, billing.SessionListener}})
 	rdb, _ := dbtest.NewRedis(t)
 	return serveBundle(t, b, rdb)
 }

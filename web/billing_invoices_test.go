@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -21,7 +20,7 @@ func setupBilling(t *testing.T) *testBundle {
 	t.Helper()
 	var b *schedtest.Bundle
 	b = schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{
-		billing.SessionListener(func() time.Time { return *b.Clock })}})
+		billing.SessionListener}})
 	rdb, _ := dbtest.NewRedis(t)
 	return serveBundle(t, b, rdb)
 }

@@ -21,7 +21,7 @@ import (
 func invoiceSetup(t *testing.T) *testBundle {
 	t.Helper()
 	tb := &testBundle{clock: &testClock{now: schedtest.Now}, emails: map[access.Role]string{}}
-	tb.Bundle = schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{billing.SessionListener(tb.clock.Now)}})
+	tb.Bundle = schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{billing.SessionListener}})
 	tb.clinic = schedtest.NewClinic(t, tb.Svc)
 	rdb, prefix := dbtest.NewRedis(t)
 	tb.deps = Deps{Logger: slog.New(slog.DiscardHandler), DB: tb.Pool, Redis: rdb, Scheduling: tb.Svc,

@@ -3,8 +3,6 @@
 package listeners
 
 import (
-	"time"
-
 	"clinic/billing"
 	"clinic/scheduling"
 	"clinic/scheduling/record"
@@ -13,5 +11,5 @@ import (
 // All returns the listeners, in the order they are called: records first, so that a delete refused
 // for a clinical record is refused before billing looks at money.
 func All() []scheduling.Listener {
-	return []scheduling.Listener{record.KeepRecords, billing.SessionListener(time.Now)}
+	return []scheduling.Listener{record.KeepRecords, billing.SessionListener}
 }
