@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"clinic/scheduling"
 	"clinic/web/sse"
 )
 
@@ -37,28 +38,8 @@ func (s *Server) events(c *gin.Context) {
 	if !stream.Send(": following branch " + c.Query("branch_id") + "\n\n") {
 		return
 	}
-	tick := time.NewTicker(heartbeat)
-	defer tick.Stop()
-	for {
-		select {
-		case <-c.Request.Context().Done():
-			return
-		case <-s.done:
-			stream.Event("reload", "{}")
-			return
-		case <-tick.C:
-			if !stream.Ping() {
-				return
-			}
-		case n, open := <-notices:
-			if !open {
-				stream.Event("reload", "{}")
-				return
-			}
-			data, err := json.Marshal(n)
-			if err != nil || !stream.Event("session", string(data)) {
-				return
-			}
-		}
-	}
+	sse.Follow(c.Request.Context(), stream, s.done, notices, heartbeat, func(n scheduling.Notice) bool {
+		data, err := json.Marshal(n)
+		return err == nil && stream.Event("session", string(data))
+	})
 }

@@ -46,27 +46,7 @@ func (con *Console) queueEvents(c *gin.Context) {
 	if !stream.Send("retry: 2000\n: following the queue\n\n") {
 		return
 	}
-	tick := time.NewTicker(queueHeartbeat)
-	defer tick.Stop()
-	for {
-		select {
-		case <-c.Request.Context().Done():
-			return
-		case <-con.done:
-			stream.Event("reload", "{}")
-			return
-		case <-tick.C:
-			if !stream.Ping() {
-				return
-			}
-		case n, open := <-notices:
-			if !open {
-				stream.Event("reload", "{}")
-				return
-			}
-			if !stream.Event("change", n.SessionID.String()) {
-				return
-			}
-		}
-	}
+	sse.Follow(c.Request.Context(), stream, con.done, notices, queueHeartbeat, func(n scheduling.Notice) bool {
+		return stream.Event("change", n.SessionID.String())
+	})
 }

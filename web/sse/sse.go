@@ -3,6 +3,7 @@
 package sse
 
 import (
+	"context"
 	"net/http"
 	"time"
 )
@@ -40,3 +41,33 @@ func (s *Stream) Event(name, data string) bool {
 
 // Ping sends a comment, which keeps an idle stream open through proxies that close silent ones.
 func (s *Stream) Ping() bool { return s.Send(": ping\n\n") }
+
+// Follow sends each item of items as send writes it, and a ping every heartbeat. It ends the stream
+// with an `event: reload` when items closes (the listener fell behind or lost its connection, so
+// changes may have been missed) or done closes (the server is stopping): the client reloads, then
+// reconnects. It returns then, when ctx ends (the client left), or when a write fails.
+func Follow[T any](ctx context.Context, s *Stream, done <-chan struct{}, items <-chan T, heartbeat time.Duration, send func(T) bool) {
+	tick := time.NewTicker(heartbeat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-done:
+			s.Event("reload", "{}")
+			return
+		case <-tick.C:
+			if !s.Ping() {
+				return
+			}
+		case item, open := <-items:
+			if !open {
+				s.Event("reload", "{}")
+				return
+			}
+			if !send(item) {
+				return
+			}
+		}
+	}
+}

@@ -2,9 +2,12 @@ package sse_test
 
 import (
 	"bufio"
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -43,4 +46,30 @@ func TestStreamFlushesEachEvent(t *testing.T) {
 	line, err := r.ReadString('\n')
 	require.NoError(t, err)
 	require.Equal(t, ": ping\n", line)
+}
+
+// TestFollowSendsItemsThenReload: items are sent as they come; a closed feed or a stopping server
+// ends the stream with a reload, and a client that left ends it silently.
+func TestFollowSendsItemsThenReload(t *testing.T) {
+	t.Parallel()
+	follow := func(ctx context.Context, done chan struct{}, items chan int) string {
+		rec := httptest.NewRecorder()
+		s := sse.Start(rec)
+		sse.Follow(ctx, s, done, items, time.Hour, func(n int) bool { return s.Event("n", strconv.Itoa(n)) })
+		return rec.Body.String()
+	}
+	items := make(chan int, 2)
+	items <- 1
+	items <- 2
+	close(items)
+	require.Equal(t, "event: n\ndata: 1\n\nevent: n\ndata: 2\n\nevent: reload\ndata: {}\n\n",
+		follow(context.Background(), nil, items))
+
+	done := make(chan struct{})
+	close(done)
+	require.Equal(t, "event: reload\ndata: {}\n\n", follow(context.Background(), done, make(chan int)))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.Empty(t, follow(ctx, nil, make(chan int)))
 }
