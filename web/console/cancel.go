@@ -23,7 +23,14 @@ type cancelView struct {
 	Errors        map[string]string
 	// Closed is set when the session can no longer be cancelled; the page shows no form.
 	Closed bool
+	// Action is where the form posts; Back, named BackLabel, is the page it came from and goes back
+	// to; Hidden are fields the form carries along (the board's branch, sort and doctor).
+	Action, Back, BackLabel string
+	Hidden                  []hiddenField
 }
+
+// hiddenField is a name and value a form carries along unseen.
+type hiddenField struct{ Name, Value string }
 
 func (con *Console) cancelView(c *gin.Context, s *scheduling.Session) (*cancelView, error) {
 	reasons, err := con.sched.CancelReasons(c.Request.Context())
@@ -39,7 +46,8 @@ func (con *Console) cancelView(c *gin.Context, s *scheduling.Session) (*cancelVi
 		return nil, err
 	}
 	v := &cancelView{Session: s, CSRF: signedIn(c).CSRF, Reasons: reasons, Errors: map[string]string{},
-		When: s.Start.In(loc).Format("Monday 2 January 2006, 15:04") + "–" + clock(s.End.In(loc))}
+		When:   s.Start.In(loc).Format("Monday 2 January 2006, 15:04") + "–" + clock(s.End.In(loc)),
+		Action: sessionLink(s.ID) + "/cancel", Back: sessionLink(s.ID), BackLabel: "Back to the session"}
 	if s.Status != scheduling.StatusWaiting && s.Status != scheduling.StatusOpen {
 		v.Errors["form"] = "This session is " + strings.ToLower(statusLabels[s.Status]) + " and can no longer be cancelled."
 		v.Closed = true
@@ -72,6 +80,12 @@ func (con *Console) cancel(c *gin.Context) {
 		con.fail(c, err)
 		return
 	}
+	con.submitCancel(c, v)
+}
+
+// submitCancel cancels v's session with the reason the form chose, or the one written under "Other",
+// and goes back where the page came from; a refusal shows the page again, with what was chosen.
+func (con *Console) submitCancel(c *gin.Context, v *cancelView) {
 	if v.Closed {
 		con.render(c, http.StatusConflict, "cancel", "Cancel a session", v)
 		return
@@ -89,7 +103,7 @@ func (con *Console) cancel(c *gin.Context) {
 		con.render(c, http.StatusBadRequest, "cancel", "Cancel a session", v)
 		return
 	}
-	done, err := con.sched.Cancel(c.Request.Context(), consoleActor(signedIn(c)), s.ID, reason)
+	done, err := con.sched.Cancel(c.Request.Context(), consoleActor(signedIn(c)), v.Session.ID, reason)
 	if de, ok := asDomain(err); ok {
 		field := "form"
 		if de.Kind == scheduling.KindInvalid || de.Kind == scheduling.KindRule && strings.Contains(de.Code, "reason") {
@@ -104,5 +118,5 @@ func (con *Console) cancel(c *gin.Context) {
 		return
 	}
 	con.flash(c, flashSuccess, "Cancelled "+done.PatientName+"'s session of "+v.When+" ("+reason+").")
-	c.Redirect(http.StatusSeeOther, sessionLink(done.ID))
+	c.Redirect(http.StatusSeeOther, v.Back)
 }

@@ -14,7 +14,7 @@ import (
 )
 
 func init() {
-	pageNames = append(pageNames, "queue", "queue_cancel")
+	pageNames = append(pageNames, "queue")
 	// The queue is the front desk's second page of the day: right after Today in the top bar.
 	at := slices.IndexFunc(navigation, func(n navItem) bool { return n.Name == "Today" }) + 1
 	navigation = slices.Insert(navigation, at, navItem{Name: "Queue", Path: queuePath, Roles: allStaff})

@@ -163,5 +163,5 @@ func (con *Console) callNext(c *gin.Context) {
 		con.queueRefused(c, s, err)
 		return
 	}
-	con.queueDone(c, s, "Called "+sess.PatientName+": the session is open.", visitPath(sess.ID))
+	con.queueDone(c, s, "Called "+sess.PatientName+": the session is open.", sessionLink(sess.ID))
 }

@@ -157,7 +157,7 @@ func nextOf(b *queue.Board, rows []queueRow) *queueRow {
 // may make.
 func queueRowOf(it queue.Item, a account, s queueScope) queueRow {
 	r := queueRow{ID: it.SessionID, Position: it.Position, Status: it.Status, StatusLabel: statusLabels[it.Status],
-		Patient: it.PatientName, Phone: it.PatientPhone, Doctor: it.DoctorName, Link: visitPath(it.SessionID),
+		Patient: it.PatientName, Phone: it.PatientPhone, Doctor: it.DoctorName, Link: sessionLink(it.SessionID),
 		Time: clock(it.Start) + "–" + clock(it.End), Examinations: strings.Join(it.Examinations, ", ")}
 	switch {
 	case it.Status == scheduling.StatusOpen:

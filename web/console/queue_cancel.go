@@ -2,17 +2,9 @@ package console
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 )
-
-// queueCancelView is the cancel page (cancelView) reached from the board, which it goes back to.
-type queueCancelView struct {
-	*cancelView
-	Back  string
-	Scope queueScope
-}
 
 // queueCancelPage asks for the reason to cancel a session from the board, as the session page does.
 func (con *Console) queueCancelPage(c *gin.Context) {
@@ -20,10 +12,12 @@ func (con *Console) queueCancelPage(c *gin.Context) {
 	if !ok {
 		return
 	}
-	con.render(c, http.StatusOK, "queue_cancel", "Cancel a session", v)
+	con.render(c, http.StatusOK, "cancel", "Cancel a session", v)
 }
 
-func (con *Console) queueCancelViewOf(c *gin.Context, get func(string) string) (*queueCancelView, bool) {
+// queueCancelViewOf is the cancel page reached from the board: it posts to the board's own route,
+// carries the board's branch, sort and doctor, and goes back to the board.
+func (con *Console) queueCancelViewOf(c *gin.Context, get func(string) string) (*cancelView, bool) {
 	s, ok := con.queueScopeOf(c, get)
 	if !ok {
 		return nil, false
@@ -37,39 +31,17 @@ func (con *Console) queueCancelViewOf(c *gin.Context, get func(string) string) (
 		con.fail(c, err)
 		return nil, false
 	}
-	return &queueCancelView{cancelView: v, Back: s.url(), Scope: s}, true
+	v.Action, v.Back, v.BackLabel = Prefix+"/queue/sessions/"+sess.ID.String()+"/cancel", s.url(), "Back to the queue"
+	v.Hidden = []hiddenField{{"branch", s.Branch.ID.String()}, {"sort", s.Sort}}
+	if s.DoctorID != 0 {
+		v.Hidden = append(v.Hidden, hiddenField{"doctor", s.DoctorID.String()})
+	}
+	return v, true
 }
 
 // queueCancel cancels the session with the chosen reason and goes back to the board.
 func (con *Console) queueCancel(c *gin.Context) {
-	v, ok := con.queueCancelViewOf(c, c.PostForm)
-	if !ok {
-		return
+	if v, ok := con.queueCancelViewOf(c, c.PostForm); ok {
+		con.submitCancel(c, v)
 	}
-	if v.Closed {
-		con.render(c, http.StatusConflict, "queue_cancel", "Cancel a session", v)
-		return
-	}
-	v.Reason, v.Other = c.PostForm("reason"), c.PostForm("other")
-	reason := v.Reason
-	if reason == otherReason {
-		reason = v.Other
-	}
-	if strings.TrimSpace(reason) == "" {
-		v.Errors["reason"] = "Choose a reason, or write one under “Other”."
-		con.render(c, http.StatusBadRequest, "queue_cancel", "Cancel a session", v)
-		return
-	}
-	done, err := con.sched.Cancel(c.Request.Context(), consoleActor(signedIn(c)), v.Session.ID, reason)
-	if de, ok := asDomain(err); ok {
-		v.Errors["reason"] = sentence(de.Message)
-		con.render(c, kindStatus[de.Kind], "queue_cancel", "Cancel a session", v)
-		return
-	}
-	if err != nil {
-		con.fail(c, err)
-		return
-	}
-	con.flash(c, flashSuccess, "Cancelled "+done.PatientName+"'s session of "+v.When+" ("+reason+").")
-	c.Redirect(http.StatusSeeOther, v.Back)
 }

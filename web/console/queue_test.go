@@ -251,7 +251,7 @@ func TestQueueDoctorSeesOnlyTheirLineAndCallsTheNextArrivedPatient(t *testing.T)
 
 	next := doc.post("/console/queue/next", url.Values{"csrf": {token}, "branch": {tb.clinic.Branch.ID.String()}, "expect": {tb.s09.String()}})
 	require.Equal(t, http.StatusSeeOther, next.status, next.body)
-	require.Equal(t, visitPath(tb.s09), next.location(), "the doctor goes to the session they opened")
+	require.Equal(t, sessionLink(tb.s09), next.location(), "the doctor goes to the session they opened")
 	require.Equal(t, scheduling.StatusOpen, tb.status(t, tb.s09))
 	require.Contains(t, doc.get(next.location()).body, "Called "+tb.name(t, tb.s09))
 	require.Equal(t, scheduling.StatusWaiting, tb.status(t, tb.otherSession), "another doctor's patient is never called")

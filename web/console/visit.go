@@ -220,11 +220,6 @@ func (con *Console) moveSession(done string, move func(*scheduling.Service, cont
 			con.fail(c, err)
 			return
 		}
-		c.Redirect(http.StatusSeeOther, visitPath(id))
+		c.Redirect(http.StatusSeeOther, sessionLink(id))
 	}
-}
-
-// visitPath is the session page's address.
-func visitPath(id scheduling.ID) string {
-	return Prefix + "/sessions/" + strconv.FormatInt(int64(id), 10)
 }

@@ -59,7 +59,7 @@ func (con *Console) payInvoice(c *gin.Context) {
 	}
 	if err == nil && len(errs) == 0 {
 		con.flash(c, flashSuccess, "Payment of "+priceText(*minor, inv.Currency)+" recorded.")
-		c.Redirect(http.StatusSeeOther, visitPath(id)+"#invoice")
+		c.Redirect(http.StatusSeeOther, sessionLink(id)+"#invoice")
 		return
 	}
 	status := http.StatusUnprocessableEntity
@@ -99,7 +99,7 @@ func (con *Console) issueInvoice(c *gin.Context) {
 		return
 	}
 	con.flash(c, flashSuccess, "Invoice "+deref(issued.Number)+" issued.")
-	c.Redirect(http.StatusSeeOther, visitPath(id)+"#invoice")
+	c.Redirect(http.StatusSeeOther, sessionLink(id)+"#invoice")
 }
 
 // creditInvoice writes a credit note reversing the issued invoice; its reason is required.
@@ -120,7 +120,7 @@ func (con *Console) creditInvoice(c *gin.Context) {
 		return
 	}
 	con.flash(c, flashSuccess, "Credit note "+note.Number+" written: the invoice is credited.")
-	c.Redirect(http.StatusSeeOther, visitPath(id)+"#invoice")
+	c.Redirect(http.StatusSeeOther, sessionLink(id)+"#invoice")
 }
 
 // invoiceMoveFailed answers a refused issue or credit note with a message on the session page, and
@@ -136,7 +136,7 @@ func (con *Console) invoiceMoveFailed(c *gin.Context, err error) bool {
 	}
 	con.flash(c, flashError, sentence(de.Message))
 	id, _ := con.sessionID(c)
-	c.Redirect(http.StatusSeeOther, visitPath(id)+"#invoice")
+	c.Redirect(http.StatusSeeOther, sessionLink(id)+"#invoice")
 	return true
 }
 

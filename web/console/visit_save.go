@@ -43,7 +43,7 @@ func (con *Console) saveRecord(c *gin.Context) {
 			msg = "The correction is saved and listed with its reason."
 		}
 		con.flash(c, flashSuccess, msg)
-		c.Redirect(http.StatusSeeOther, visitPath(id)+"#record")
+		c.Redirect(http.StatusSeeOther, sessionLink(id)+"#record")
 		return
 	case !errors.As(err, &de) || de.Kind == scheduling.KindForbidden || de.Kind == scheduling.KindNotFound && de.Details == nil:
 		con.fail(c, err)

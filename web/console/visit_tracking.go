@@ -35,7 +35,7 @@ func (con *Console) trackingLink(c *gin.Context) {
 	switch {
 	case errors.As(err, &de) && de.Kind == scheduling.KindRule:
 		con.flash(c, flashError, "The session's day is over, so its patient has no place in a queue to follow.")
-		c.Redirect(http.StatusSeeOther, visitPath(id))
+		c.Redirect(http.StatusSeeOther, sessionLink(id))
 		return
 	case err != nil:
 		con.fail(c, err)
