@@ -5,8 +5,8 @@
 // (DESIGN 7).
 //
 // Each page is one handler file and one template (templates/NAME.html, rendered inside
-// templates/layout.html); templates and assets are embedded and parsed once in New, which fails when
-// one is missing. Assets are served under content-hash URLs so browsers may keep them forever.
+// templates/layout.html, with the fragments several pages share under templates/partials); templates
+// and assets are embedded and parsed once in New, which fails when one is missing. Assets are served under content-hash URLs so browsers may keep them forever.
 package console
 
 import (

@@ -44,9 +44,11 @@ var (
 	}
 )
 
-// parsePages parses the layout once and every page on a copy of it.
+// parsePages parses the layout and the shared fragments once, and every page on a copy of them.
 func parsePages(fsys fs.FS, a *assets) (pages, error) {
-	layout, err := template.New("layout.html").Funcs(template.FuncMap{"asset": a.url}).ParseFS(fsys, "templates/layout.html")
+	// Fragments that several pages share are defined under templates/partials, parsed with the layout.
+	layout, err := template.New("layout.html").Funcs(template.FuncMap{"asset": a.url}).
+		ParseFS(fsys, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("console templates: %w", err)
 	}
