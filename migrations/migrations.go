@@ -27,7 +27,37 @@ func FS() fs.FS { return files }
 func Up(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error {
 	db := stdlib.OpenDBFromPool(pool)
 	defer db.Close()
-	return up(ctx, db, logger)
+	if err := up(ctx, db, logger); err != nil {
+		return err
+	}
+	for _, lib := range libraries {
+		if err := lib.up(ctx, pool, logger); err != nil {
+			return fmt.Errorf("migrations: %s: %w", lib.name, err)
+		}
+	}
+	return nil
+}
+
+// library is a schema that a library owns and upgrades itself (the job queue's tables, the WhatsApp
+// device store). They live in the same database and are brought up after the project's own files.
+type library struct {
+	name string
+	// version changes whenever the library's schema may have; it is part of Fingerprint.
+	version string
+	up      func(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error
+}
+
+// libraries are registered by the files that own them, in the order they are applied.
+var libraries []library
+
+// Fingerprint names the libraries' schema versions, so a migrated test template is rebuilt when one
+// of them changes as well as when a migration file does.
+func Fingerprint() string {
+	var s string
+	for _, lib := range libraries {
+		s += lib.name + "@" + lib.version + ";"
+	}
+	return s
 }
 
 func up(ctx context.Context, db *sql.DB, logger *slog.Logger) error {

@@ -92,5 +92,9 @@ func (s *Server) routes() *gin.Engine {
 	s.queueRoutes(api)
 	s.trackerRoutes(r, bounded, api)
 	s.billingRoutes(api)
+	s.inboxRoutes(api)
+	s.publicBookingRoutes(r, bounded)
+	s.chatRoutes(bounded)
+	s.channelRoutes(bounded, api)
 	return r
 }

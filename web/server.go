@@ -13,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
 
+	"clinic/channels"
+	"clinic/inbox"
 	"clinic/scheduling"
 	"clinic/scheduling/changefeed"
 	"clinic/scheduling/record"
@@ -40,6 +42,14 @@ type Deps struct {
 	Records *record.Store
 	// Public configures the public pages: link base, rate limit (tracker.go).
 	Public PublicConfig
+	// Inbox holds booking requests and their conversations; nil serves no inbox or booking-form routes.
+	Inbox *inbox.Store
+	// Chat takes the website chatbot's turns; nil answers the chat endpoint with 503.
+	Chat channels.Handler
+	// Telegram receives the Telegram webhook (POST /webhooks/telegram); nil serves 404 there.
+	Telegram http.Handler
+	// Channels report each channel's health (GET /api/v1/channels, the console's banner).
+	Channels []channels.HealthSource
 }
 
 // Server holds the services the handlers call.
@@ -52,17 +62,22 @@ type Server struct {
 	feed  *changefeed.Feed
 	done  <-chan struct{}
 	// timeout bounds each API request.
-	timeout time.Duration
-	console *console.Console
-	records *record.Store
-	public  PublicConfig
+	timeout  time.Duration
+	console  *console.Console
+	records  *record.Store
+	public   PublicConfig
+	inbox    *inbox.Store
+	chat     channels.Handler
+	telegram http.Handler
+	channels []channels.HealthSource
 }
 
 // NewHandler builds the HTTP handler with every route.
 func NewHandler(d Deps) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{log: d.Logger, pool: d.Pool, redis: d.Redis, sched: d.Scheduling, acc: d.Access, feed: d.Feed, done: d.Done,
-		timeout: cmp.Or(d.RequestTimeout, 15*time.Second), console: d.Console, public: d.Public}
+		timeout: cmp.Or(d.RequestTimeout, 15*time.Second), console: d.Console, public: d.Public,
+		inbox: d.Inbox, chat: d.Chat, telegram: d.Telegram, channels: d.Channels}
 	if s.records = d.Records; s.records == nil {
 		s.records = record.NewStore(d.Pool, d.Scheduling.Now)
 	}

@@ -199,6 +199,7 @@ func templateNameFor(fsys fs.FS) (string, error) {
 	}
 	sort.Strings(paths)
 	h := sha256.New()
+	h.Write([]byte(migrations.Fingerprint()))
 	for _, p := range paths {
 		b, err := fs.ReadFile(fsys, p)
 		if err != nil {

@@ -21,6 +21,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/redis/go-redis/v9"
 
+	"clinic/channels"
+	"clinic/inbox"
 	"clinic/scheduling"
 	"clinic/scheduling/changefeed"
 	"clinic/scheduling/privacy"
@@ -86,8 +88,12 @@ type Deps struct {
 	// not wait for them (nil: they end only with their clients).
 	Done <-chan struct{}
 	// Now is the clock of session times and lock-outs (nil: the system clock).
-	Now    func() time.Time
-	Config Config
+	Now func() time.Time
+	// Inbox holds booking requests (nil: no inbox or booking-form settings pages).
+	Inbox *inbox.Store
+	// Channels report each channel's health for the channels page and the banner on every page.
+	Channels []channels.HealthSource
+	Config   Config
 }
 
 // Console serves the staff pages.
@@ -105,6 +111,8 @@ type Console struct {
 	pages    pages
 	assets   *assets
 	throttle *throttle
+	inbox    *inbox.Store
+	channels []channels.HealthSource
 }
 
 // New parses the templates and hashes the assets; a missing or broken template is an error, so the
@@ -136,7 +144,7 @@ func New(d Deps) (*Console, error) {
 	}
 	return &Console{log: d.Logger, db: d.DB, sched: d.Scheduling, acc: d.Access, queue: q, feed: d.Feed, done: d.Done, now: now,
 		cfg: cfg, pages: p, assets: a, throttle: &throttle{rdb: d.Redis, prefix: cfg.RedisPrefix, policy: cfg.Lockout},
-		privacy: privacy.NewStore(sdb, d.Scheduling.Now)}, nil
+		privacy: privacy.NewStore(sdb, d.Scheduling.Now), inbox: d.Inbox, channels: d.Channels}, nil
 }
 
 // MountStreams adds the console's long-lived event streams under Prefix: signed-in like every page,
@@ -144,6 +152,7 @@ func New(d Deps) (*Console, error) {
 func (con *Console) MountStreams(r gin.IRouter) {
 	g := r.Group(Prefix, securityHeaders, con.requireSession)
 	con.queueStreamRoutes(g)
+	con.inboxStreamRoutes(g)
 }
 
 // Mount adds the console's routes under Prefix.
@@ -171,4 +180,7 @@ func (con *Console) Mount(r gin.IRouter) {
 	con.examSettingsRoutes(in)
 	con.staffSettingsRoutes(in)
 	con.queueRoutes(in)
+	con.inboxRoutes(in)
+	con.formSettingsRoutes(in)
+	con.channelRoutes(in)
 }
