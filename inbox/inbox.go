@@ -115,3 +115,53 @@ type NewRequest struct {
 	Lang  string
 	Requested
 }
+
+// Conversation is one patient's thread on one channel address. Its messages, in order, are the whole
+// conversation that staff read in the inbox.
+type Conversation struct {
+	ID        ID
+	Channel   Channel
+	Address   string
+	PatientID *ID
+	Name      string
+	Phone     string // E.164 once verified or given
+	Lang      string
+	// Handover is true while staff hold the conversation: the bot stays quiet until they hand back.
+	Handover bool
+	// Consent is true when the patient wrote first or agreed to be messaged on this address.
+	Consent bool
+}
+
+// Direction says who wrote a message.
+type Direction string
+
+// Message directions.
+const (
+	In  Direction = "in"
+	Out Direction = "out"
+)
+
+// Delivery is where an outbound message stands; inbound messages are DeliveryReceived.
+type Delivery string
+
+// Delivery states.
+const (
+	DeliveryReceived Delivery = "received"
+	DeliveryQueued   Delivery = "queued"
+	DeliverySent     Delivery = "sent"
+	DeliveryFailed   Delivery = "failed"
+)
+
+// Message is one message of a conversation.
+type Message struct {
+	ID             ID        `json:"id"`
+	ConversationID ID        `json:"conversation_id"`
+	Direction      Direction `json:"direction"`
+	Text           string    `json:"text"`
+	Choices        []Choice  `json:"choices,omitempty"`
+	// By names the staff member who wrote an outbound message; empty for the bot and the system.
+	By       string    `json:"by,omitempty"`
+	Delivery Delivery  `json:"delivery"`
+	Error    string    `json:"error,omitempty"`
+	At       time.Time `json:"at"`
+}
