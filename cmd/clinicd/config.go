@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -34,6 +35,21 @@ type Config struct {
 	// PublicRateLimit is how many requests a minute one client may send to the public endpoints
 	// (CLINIC_PUBLIC_RATE_LIMIT, default 120); 0 turns the limit off.
 	PublicRateLimit int
+	// Telegram configures the Telegram channel; an empty token turns it off.
+	Telegram TelegramConfig
+}
+
+// TelegramConfig is the Telegram channel's configuration (API.md: Conventions).
+type TelegramConfig struct {
+	// Token is the bot's token from BotFather (TELEGRAM_BOT_TOKEN).
+	Token string
+	// WebhookSecret is the secret Telegram sends with every webhook update (TELEGRAM_WEBHOOK_SECRET);
+	// required in webhook mode.
+	WebhookSecret string
+	// Mode is "webhook" (the default) or "polling", for a clinic without a public address.
+	Mode string
+	// APIEndpoint is the Bot API address as a fmt pattern of token and method (TELEGRAM_API_ENDPOINT).
+	APIEndpoint string
 }
 
 func loadConfig() (Config, error) {
@@ -46,6 +62,12 @@ func loadConfig() (Config, error) {
 		ShutdownGrace: 15 * time.Second,
 		LogLevel:      env("CLINIC_LOG_LEVEL", "info"),
 		ClinicName:    os.Getenv("CLINIC_NAME"),
+		Telegram: TelegramConfig{
+			Token:         os.Getenv("TELEGRAM_BOT_TOKEN"),
+			WebhookSecret: os.Getenv("TELEGRAM_WEBHOOK_SECRET"),
+			Mode:          env("TELEGRAM_MODE", "webhook"),
+			APIEndpoint:   env("TELEGRAM_API_ENDPOINT", "https://api.telegram.org/bot%s/%s"),
+		},
 	}
 	if v := os.Getenv("CLINIC_TRUST_PROXY"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -83,6 +105,19 @@ func (c Config) validate() error {
 	}
 	if c.Addr == "" {
 		return errors.New("CLINIC_ADDR is empty")
+	}
+	return c.Telegram.validate()
+}
+
+func (t TelegramConfig) validate() error {
+	if t.Mode != "webhook" && t.Mode != "polling" {
+		return fmt.Errorf("TELEGRAM_MODE=%q: give webhook or polling", t.Mode)
+	}
+	if strings.Count(t.APIEndpoint, "%s") != 2 {
+		return fmt.Errorf("TELEGRAM_API_ENDPOINT=%q: give a pattern with two %%s, for the token and the method", t.APIEndpoint)
+	}
+	if t.Token != "" && t.Mode == "webhook" && len(t.WebhookSecret) < 16 {
+		return errors.New("TELEGRAM_WEBHOOK_SECRET: webhook mode needs a secret of at least 16 characters (letters, digits, _ and -)")
 	}
 	return nil
 }
