@@ -1,0 +1,121 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"clinic/channels"
+	"clinic/inbox"
+)
+
+// maxCallbackData is Telegram's limit on an inline button's callback_data, in bytes.
+const maxCallbackData = 64
+
+// shortLabel is the longest label (in characters) that shares its keyboard row with another.
+const shortLabel = 16
+
+// Deliver sends one message to a patient: choices become an inline keyboard whose buttons answer with
+// the choice's id, and a request for the phone becomes a reply keyboard with a contact button. A 429
+// answers *channels.RetryAfter with Telegram's retry_after; an unknown chat or a bot the patient blocked
+// wraps channels.ErrPermanent; anything else is worth retrying.
+func (b *Bot) Deliver(ctx context.Context, msg inbox.Outbound) error {
+	chatID, err := strconv.ParseInt(msg.Address, 10, 64)
+	if err != nil {
+		return fmt.Errorf("telegram chat id %q: %w", msg.Address, channels.ErrPermanent)
+	}
+	out, err := message(chatID, msg)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if _, err := b.api(ctx).Request(out); err != nil {
+		return classify(err)
+	}
+	return nil
+}
+
+// message builds the Telegram message for msg.
+func message(chatID int64, msg inbox.Outbound) (tgbotapi.MessageConfig, error) {
+	if msg.Text == "" {
+		return tgbotapi.MessageConfig{}, fmt.Errorf("telegram: a message without text: %w", channels.ErrPermanent)
+	}
+	out := tgbotapi.NewMessage(chatID, msg.Text)
+	switch {
+	case msg.AskPhone:
+		out.ReplyMarkup = phoneKeyboard(msg)
+	case len(msg.Choices) > 0:
+		kb, err := choiceKeyboard(msg.Choices)
+		if err != nil {
+			return out, err
+		}
+		out.ReplyMarkup = kb
+	default:
+		// A contact button offered earlier goes away once the conversation moves on.
+		out.ReplyMarkup = tgbotapi.NewRemoveKeyboard(false)
+	}
+	return out, nil
+}
+
+// choiceKeyboard lays choices out one to a row, or two to a row when both labels are short.
+func choiceKeyboard(choices []inbox.Choice) (tgbotapi.InlineKeyboardMarkup, error) {
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for i := 0; i < len(choices); i++ {
+		c := choices[i]
+		if len(c.ID) == 0 || len(c.ID) > maxCallbackData {
+			return tgbotapi.InlineKeyboardMarkup{}, fmt.Errorf("telegram: choice id %q is not 1 to %d bytes: %w", c.ID, maxCallbackData, channels.ErrPermanent)
+		}
+		row := []tgbotapi.InlineKeyboardButton{tgbotapi.NewInlineKeyboardButtonData(c.Label, c.ID)}
+		if i+1 < len(choices) && short(c.Label) && short(choices[i+1].Label) {
+			next := choices[i+1]
+			if len(next.ID) == 0 || len(next.ID) > maxCallbackData {
+				return tgbotapi.InlineKeyboardMarkup{}, fmt.Errorf("telegram: choice id %q is not 1 to %d bytes: %w", next.ID, maxCallbackData, channels.ErrPermanent)
+			}
+			row = append(row, tgbotapi.NewInlineKeyboardButtonData(next.Label, next.ID))
+			i++
+		}
+		rows = append(rows, row)
+	}
+	return tgbotapi.NewInlineKeyboardMarkup(rows...), nil
+}
+
+func short(label string) bool { return utf8.RuneCountInString(label) <= shortLabel }
+
+// phoneKeyboard offers the contact button; choices offered with it become plain buttons that send
+// their label, which the dialogue reads like typed text.
+func phoneKeyboard(msg inbox.Outbound) tgbotapi.ReplyKeyboardMarkup {
+	rows := [][]tgbotapi.KeyboardButton{{tgbotapi.NewKeyboardButtonContact(sharePhoneLabel(msg.Lang))}}
+	for _, c := range msg.Choices {
+		rows = append(rows, []tgbotapi.KeyboardButton{tgbotapi.NewKeyboardButton(c.Label)})
+	}
+	kb := tgbotapi.NewReplyKeyboard(rows...)
+	kb.OneTimeKeyboard = true
+	return kb
+}
+
+// classify turns a Bot API failure into what the outbox does next.
+func classify(err error) error {
+	var apiErr *tgbotapi.Error
+	if !errors.As(err, &apiErr) {
+		return fmt.Errorf("sending to telegram: %w", err)
+	}
+	switch {
+	case apiErr.Code == http.StatusTooManyRequests:
+		after := time.Duration(apiErr.RetryAfter) * time.Second
+		if after <= 0 {
+			after = time.Second
+		}
+		return &channels.RetryAfter{After: after, Err: fmt.Errorf("telegram: %s", apiErr.Message)}
+	case apiErr.Code == http.StatusBadRequest || apiErr.Code == http.StatusForbidden:
+		// Chat not found, the bot blocked or kicked, a malformed message: sending again cannot help.
+		return fmt.Errorf("telegram: %s: %w", apiErr.Message, channels.ErrPermanent)
+	}
+	return fmt.Errorf("telegram: %d %s", apiErr.Code, apiErr.Message)
+}
