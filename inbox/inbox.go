@@ -158,7 +158,9 @@ type Message struct {
 	ConversationID ID        `json:"conversation_id"`
 	Direction      Direction `json:"direction"`
 	Text           string    `json:"text"`
-	Choices        []Choice  `json:"choices,omitempty"`
+	// Choice is the id of the choice an inbound message picked, if any.
+	Choice  string   `json:"choice,omitempty"`
+	Choices []Choice `json:"choices,omitempty"`
 	// By names the staff member who wrote an outbound message; empty for the bot and the system.
 	By       string    `json:"by,omitempty"`
 	Delivery Delivery  `json:"delivery"`

@@ -1,0 +1,172 @@
+package inbox
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+const messageColumns = `m.id, m.conversation_id, m.direction, m.text, m.choice, m.choices, m.by_name, m.delivery, m.error, m.at`
+
+func scanMessage(row pgx.Row) (*Message, error) {
+	var m Message
+	var choices []byte
+	if err := row.Scan(&m.ID, &m.ConversationID, &m.Direction, &m.Text, &m.Choice, &choices, &m.By, &m.Delivery, &m.Error, &m.At); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(choices, &m.Choices); err != nil {
+		return nil, fmt.Errorf("read message %d choices: %w", m.ID, err)
+	}
+	m.At = m.At.UTC()
+	return &m, nil
+}
+
+// author names who wrote an outbound message: a staff member, or nobody for the bot and the system.
+type author struct {
+	userID *ID
+	name   string
+}
+
+// Say records an outbound message in the conversation (delivery queued) and hands it to the Sender
+// in the same tx; out.Key is its idempotency key: saying the same key twice records and sends once.
+func (s *Store) Say(ctx context.Context, tx pgx.Tx, conv *Conversation, out Outbound) (*Message, error) {
+	return s.say(ctx, tx, conv, out, author{})
+}
+
+func (s *Store) say(ctx context.Context, tx pgx.Tx, conv *Conversation, out Outbound, by author) (*Message, error) {
+	if conv == nil {
+		return nil, invalid("missing_conversation", "no conversation given")
+	}
+	if s.send == nil {
+		return nil, errors.New("say: the inbox has no sender")
+	}
+	switch {
+	case out.Text == "" && len(out.Choices) == 0:
+		return nil, rule("missing_text", "a message needs text")
+	case len([]rune(out.Text)) > maxText:
+		return nil, rule("text_too_long", "a message has at most %d characters", maxText)
+	case len(out.Key) > maxIDLength:
+		return nil, invalid("invalid_key", "a message key has at most %d characters", maxIDLength)
+	}
+	if out.Key == "" {
+		out.Key = randomKey()
+	}
+	choices, err := json.Marshal(nonNil(out.Choices))
+	if err != nil {
+		return nil, fmt.Errorf("encode choices: %w", err)
+	}
+	var msg *Message
+	err = s.inTx(ctx, tx, func(tx pgx.Tx) error {
+		var consent bool
+		var lang string
+		err := tx.QueryRow(ctx, `SELECT channel, address, consent, lang FROM conversations WHERE id = $1`, conv.ID).
+			Scan(&out.Channel, &out.Address, &consent, &lang)
+		if err != nil {
+			return noRows(err, "conversation", conv.ID)
+		}
+		if !consent {
+			return rule("no_consent", "the patient has not written on this address, so the clinic may not message them there")
+		}
+		if out.Lang == "" {
+			out.Lang = lang
+		}
+		msg, err = scanMessage(tx.QueryRow(ctx, `
+			INSERT INTO messages AS m (conversation_id, channel, direction, key, text, choices, ask_phone, lang,
+				by_user, by_name, delivery, at)
+			VALUES ($1, $2, 'out', $3, $4, $5, $6, $7, $8, $9, 'queued', $10)
+			ON CONFLICT (conversation_id, key) DO NOTHING
+			RETURNING `+messageColumns,
+			conv.ID, out.Channel, out.Key, cut(out.Text, maxText), choices, out.AskPhone, cut(out.Lang, maxLang),
+			by.userID, by.name, s.now()))
+		if errors.Is(err, pgx.ErrNoRows) {
+			// Said before: the first recording stands and was sent then.
+			msg, err = scanMessage(tx.QueryRow(ctx, `SELECT `+messageColumns+` FROM messages m
+				WHERE m.conversation_id = $1 AND m.key = $2`, conv.ID, out.Key))
+			if err != nil {
+				return fmt.Errorf("load message said before: %w", err)
+			}
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("record outbound message: %w", err)
+		}
+		out.MessageID = msg.ID
+		if err := s.send.Send(ctx, tx, out); err != nil {
+			return fmt.Errorf("queue message %d: %w", msg.ID, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return msg, nil
+}
+
+func nonNil(c []Choice) []Choice {
+	if c == nil {
+		return []Choice{}
+	}
+	return c
+}
+
+func randomKey() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return "auto:" + hex.EncodeToString(b)
+}
+
+// SetDelivery records what happened to an outbound message (sent, or failed with a reason). A message
+// once sent stays sent.
+func (s *Store) SetDelivery(ctx context.Context, messageID ID, d Delivery, reason string) error {
+	switch d {
+	case DeliverySent, DeliveryQueued:
+		reason = ""
+	case DeliveryFailed:
+		reason = cut(reason, maxReason)
+	default:
+		return invalid("invalid_delivery", "delivery %q is not one of queued, sent, failed", d)
+	}
+	tag, err := s.pool.Exec(ctx, `UPDATE messages SET delivery = $2, error = $3,
+			delivered_at = CASE WHEN $2 = 'sent' THEN $4::timestamptz ELSE delivered_at END
+		WHERE id = $1 AND direction = 'out' AND delivery <> 'sent'`, messageID, d, reason, s.now())
+	if err != nil {
+		return fmt.Errorf("record delivery of message %d: %w", messageID, err)
+	}
+	if tag.RowsAffected() > 0 {
+		return nil
+	}
+	var found bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM messages WHERE id = $1 AND direction = 'out')`, messageID).Scan(&found); err != nil {
+		return fmt.Errorf("look up message %d: %w", messageID, err)
+	}
+	if !found {
+		return notFound("message", messageID)
+	}
+	return nil
+}
+
+// Outbound loads one stored outbound message with its conversation's channel and address, for the
+// outbox.
+func (s *Store) Outbound(ctx context.Context, messageID ID) (*Outbound, error) {
+	var out Outbound
+	var choices []byte
+	err := s.pool.QueryRow(ctx, `SELECT m.id, m.key, c.channel, c.address, m.text, m.choices, m.ask_phone, m.lang
+		FROM messages m JOIN conversations c ON c.id = m.conversation_id
+		WHERE m.id = $1 AND m.direction = 'out'`, messageID).
+		Scan(&out.MessageID, &out.Key, &out.Channel, &out.Address, &out.Text, &choices, &out.AskPhone, &out.Lang)
+	if err != nil {
+		return nil, noRows(err, "message", messageID)
+	}
+	if err := json.Unmarshal(choices, &out.Choices); err != nil {
+		return nil, fmt.Errorf("read message %d choices: %w", messageID, err)
+	}
+	if len(out.Choices) == 0 {
+		out.Choices = nil
+	}
+	return &out, nil
+}
