@@ -1,0 +1,156 @@
+// Package dialogue is the booking conversation that the website chatbot, WhatsApp and Telegram share
+// (DESIGN 3.5): examination, branch or doctor, day, a short list of real free slots, name and phone,
+// and the request recorded (or the visit booked, where the clinic allows it). Its state lives in
+// Redis, one key per conversation; a slot a patient picked is held for them for a few minutes.
+// Commands work at any step: status, my bookings, human, cancel, start over, language.
+package dialogue
+
+import (
+	"cmp"
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/redis/go-redis/v9"
+
+	"clinic/inbox"
+	"clinic/scheduling"
+	"clinic/scheduling/privacy"
+	"clinic/scheduling/queue"
+)
+
+// Defaults of Config.
+const (
+	DefaultTimeout  = 30 * time.Minute
+	DefaultDays     = 14
+	maxOfferedSlots = 5
+	maxOfferedDays  = 5
+)
+
+// Config holds the engine's settings.
+type Config struct {
+	// Prefix starts every Redis key the engine writes (state and holds).
+	Prefix string
+	// BaseURL starts the booking form's link offered when the chat cannot go on (…/book).
+	BaseURL string
+	// Timeout is how long a conversation may pause before it starts again (DefaultTimeout when 0).
+	Timeout time.Duration
+	// HoldTTL is how long a picked slot stays held (DefaultHoldTTL when 0).
+	HoldTTL time.Duration
+	// Days is how many days ahead the bot looks for free slots (DefaultDays when 0).
+	Days int
+	// PhoneRegion reads phone numbers typed without a country code (empty: a code is required).
+	PhoneRegion string
+}
+
+// Reply is one message the bot answers with.
+type Reply struct {
+	Text    string         `json:"text"`
+	Choices []inbox.Choice `json:"choices,omitempty"`
+	// AskPhone asks the channel to show its phone-sharing control.
+	AskPhone bool `json:"ask_phone,omitempty"`
+}
+
+// Engine runs the booking conversation. It is safe for concurrent use; the caller serialises the
+// turns of one conversation (the gateway's advisory lock).
+type Engine struct {
+	log     *slog.Logger
+	now     func() time.Time
+	sched   *scheduling.Service
+	inbox   *inbox.Store
+	rdb     *redis.Client
+	holds   *Holds
+	queue   *queue.Service
+	privacy *privacy.Store
+	cfg     Config
+}
+
+// New returns an engine that reads the calendar through sched, records requests in store and keeps
+// its state in rdb.
+func New(logger *slog.Logger, now func() time.Time, sched *scheduling.Service, store *inbox.Store, rdb *redis.Client, cfg Config) *Engine {
+	cfg.Timeout = cmp.Or(cfg.Timeout, DefaultTimeout)
+	cfg.Days = cmp.Or(cfg.Days, DefaultDays)
+	return &Engine{log: logger, now: now, sched: sched, inbox: store, rdb: rdb,
+		holds: NewHolds(rdb, cfg.Prefix, cfg.HoldTTL), cfg: cfg}
+}
+
+// Holds returns the engine's slot holds, for other online channels (the booking form) to respect.
+func (e *Engine) Holds() *Holds { return e.holds }
+
+// Outcome is what one turn did: its replies, and what undoing its state change takes.
+type Outcome struct {
+	Replies []Reply
+	key     string
+	prev    []byte
+	saved   bool
+}
+
+// Turn answers one inbound message of conv inside tx, which the caller commits. A message the engine
+// has already answered (a re-run after a failure) gets the same replies again and acts no more.
+// When Redis does not answer, the reply says the chat cannot go on now and offers the booking form.
+// If tx does not commit, the caller passes the outcome to Undo.
+func (e *Engine) Turn(ctx context.Context, tx pgx.Tx, conv *inbox.Conversation, in inbox.Inbound) (*Outcome, error) {
+	key := e.cfg.Prefix + "dialogue:" + conv.ID.String()
+	raw, st, err := e.load(ctx, key)
+	if err != nil {
+		e.log.WarnContext(ctx, "dialogue state unavailable", "conversation", conv.ID, "err", err)
+		return &Outcome{Replies: []Reply{e.unavailable(ctx, conv, in)}}, nil
+	}
+	if st != nil && in.ExternalID != "" && st.LastID == in.ExternalID {
+		return &Outcome{Replies: st.Replies}, nil
+	}
+	t := &turn{e: e, ctx: ctx, tx: tx, conv: conv, in: in, now: e.now()}
+	if err := t.run(st); err != nil {
+		return nil, err
+	}
+	t.st.LastID, t.st.Replies, t.st.Updated = in.ExternalID, t.replies, t.now
+	out := &Outcome{Replies: t.replies, key: key, prev: raw}
+	if err := e.save(ctx, key, t.st); err != nil {
+		e.log.WarnContext(ctx, "dialogue state not saved", "conversation", conv.ID, "err", err)
+		return &Outcome{Replies: []Reply{e.unavailableIn(t.st.Lang)}}, nil
+	}
+	out.saved = true
+	return out, nil
+}
+
+// Undo puts back the state a turn replaced, for a turn whose transaction did not commit, so that
+// the message's redelivery runs the turn afresh.
+func (e *Engine) Undo(ctx context.Context, o *Outcome) {
+	if o == nil || !o.saved {
+		return
+	}
+	var err error
+	if o.prev == nil {
+		err = e.rdb.Del(ctx, o.key).Err()
+	} else {
+		err = e.rdb.Set(ctx, o.key, o.prev, stateTTL).Err()
+	}
+	if err != nil {
+		e.log.WarnContext(ctx, "dialogue state not restored", "key", o.key, "err", err)
+	}
+}
+
+// unavailable is the answer when Redis is down, in the conversation's language.
+func (e *Engine) unavailable(ctx context.Context, conv *inbox.Conversation, in inbox.Inbound) Reply {
+	lang := conv.Lang
+	if lang == "" {
+		lang = e.firstLang(ctx, in)
+	}
+	return e.unavailableIn(lang)
+}
+
+func (e *Engine) unavailableIn(lang string) Reply {
+	return Reply{Text: say(lang, "dialogue.unavailable", e.cfg.BaseURL+"/book")}
+}
+
+// Replay returns the replies the engine gave to the message with externalID in conversation convID,
+// when that was the conversation's last answered message: a client retrying a turn it already sent
+// gets its answer again.
+func (e *Engine) Replay(ctx context.Context, convID scheduling.ID, externalID string) ([]Reply, error) {
+	_, st, err := e.load(ctx, e.cfg.Prefix+"dialogue:"+convID.String())
+	if err != nil || st == nil || externalID == "" || st.LastID != externalID {
+		return nil, err
+	}
+	return st.Replies, nil
+}
