@@ -4,6 +4,8 @@ import (
 	"errors"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"clinic/scheduling"
 )
 
 const (
@@ -19,3 +21,6 @@ func pgCode(err error) (code, constraint string) {
 	}
 	return "", ""
 }
+
+// asError is errors.As for the domain's error type.
+func asError(err error, target **scheduling.Error) bool { return errors.As(err, target) }
