@@ -91,6 +91,9 @@ type Deps struct {
 	Now func() time.Time
 	// Inbox holds booking requests (nil: no inbox or booking-form settings pages).
 	Inbox *inbox.Store
+	// InboxFeed follows committed inbox changes for the live inbox pages (nil: they do not update by
+	// themselves); its Run must be running.
+	InboxFeed *inbox.Follower
 	// Channels report each channel's health for the channels page and the banner on every page.
 	Channels []channels.HealthSource
 	Config   Config
@@ -98,21 +101,22 @@ type Deps struct {
 
 // Console serves the staff pages.
 type Console struct {
-	log      *slog.Logger
-	db       DB
-	sched    *scheduling.Service
-	acc      *access.Store
-	queue    *queue.Service
-	privacy  *privacy.Store
-	feed     *changefeed.Feed
-	done     <-chan struct{}
-	now      func() time.Time
-	cfg      Config
-	pages    pages
-	assets   *assets
-	throttle *throttle
-	inbox    *inbox.Store
-	channels []channels.HealthSource
+	log       *slog.Logger
+	db        DB
+	sched     *scheduling.Service
+	acc       *access.Store
+	queue     *queue.Service
+	privacy   *privacy.Store
+	feed      *changefeed.Feed
+	done      <-chan struct{}
+	now       func() time.Time
+	cfg       Config
+	pages     pages
+	assets    *assets
+	throttle  *throttle
+	inbox     *inbox.Store
+	inboxFeed *inbox.Follower
+	channels  []channels.HealthSource
 }
 
 // New parses the templates and hashes the assets; a missing or broken template is an error, so the
@@ -144,7 +148,7 @@ func New(d Deps) (*Console, error) {
 	}
 	return &Console{log: d.Logger, db: d.DB, sched: d.Scheduling, acc: d.Access, queue: q, feed: d.Feed, done: d.Done, now: now,
 		cfg: cfg, pages: p, assets: a, throttle: &throttle{rdb: d.Redis, prefix: cfg.RedisPrefix, policy: cfg.Lockout},
-		privacy: privacy.NewStore(sdb, d.Scheduling.Now), inbox: d.Inbox, channels: d.Channels}, nil
+		privacy: privacy.NewStore(sdb, d.Scheduling.Now), inbox: d.Inbox, inboxFeed: d.InboxFeed, channels: d.Channels}, nil
 }
 
 // MountStreams adds the console's long-lived event streams under Prefix: signed-in like every page,

@@ -33,6 +33,11 @@ type pages map[string]*template.Template
 type navItem struct {
 	Name, Path string
 	Roles      []access.Role
+	// Badge is a count shown beside the name; 0 shows none.
+	Badge int
+	// badge, when set, decides on each page whether the entry shows (a part the server runs without
+	// hides it) and fills its Badge.
+	badge func(con *Console, c *gin.Context) (show bool, count int)
 }
 
 var (
@@ -87,9 +92,17 @@ func (con *Console) render(c *gin.Context, status int, name, title string, page 
 		acc := a.(account)
 		v.Account = &acc
 		for _, item := range navigation {
-			if slices.Contains(item.Roles, acc.Role) {
-				v.Nav = append(v.Nav, item)
+			if !slices.Contains(item.Roles, acc.Role) {
+				continue
 			}
+			if item.badge != nil {
+				show, n := item.badge(con, c)
+				if !show {
+					continue
+				}
+				item.Badge = n
+			}
+			v.Nav = append(v.Nav, item)
 		}
 	}
 	var buf bytes.Buffer
