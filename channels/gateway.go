@@ -53,9 +53,13 @@ func (g *Gateway) Engine() *dialogue.Engine { return g.engine }
 func (g *Gateway) Handle(ctx context.Context, in inbox.Inbound) ([]inbox.Outbound, error) {
 	var out []inbox.Outbound
 	var outcome *dialogue.Outcome
+	var conv *inbox.Conversation
 	err := pgx.BeginFunc(ctx, g.pool, func(tx pgx.Tx) error {
 		out, outcome = nil, nil
-		conv, msg, dup, err := g.inbox.Receive(ctx, tx, in)
+		var msg *inbox.Message
+		var dup bool
+		var err error
+		conv, msg, dup, err = g.inbox.Receive(ctx, tx, in)
 		if err != nil || dup {
 			return err
 		}
@@ -88,6 +92,9 @@ func (g *Gateway) Handle(ctx context.Context, in inbox.Inbound) ([]inbox.Outboun
 			return nil, err
 		}
 		return nil, fmt.Errorf("handle a %s message: %w", in.Channel, err)
+	}
+	if outcome != nil {
+		g.engine.AfterCommit(ctx, conv, outcome)
 	}
 	return out, nil
 }

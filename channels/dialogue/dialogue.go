@@ -81,6 +81,7 @@ func (e *Engine) Holds() *Holds { return e.holds }
 // Outcome is what one turn did: its replies, and what undoing its state change takes.
 type Outcome struct {
 	Replies []Reply
+	convert scheduling.ID
 	key     string
 	prev    []byte
 	saved   bool
@@ -105,13 +106,34 @@ func (e *Engine) Turn(ctx context.Context, tx pgx.Tx, conv *inbox.Conversation, 
 		return nil, err
 	}
 	t.st.LastID, t.st.Replies, t.st.Updated = in.ExternalID, t.replies, t.now
-	out := &Outcome{Replies: t.replies, key: key, prev: raw}
+	out := &Outcome{Replies: t.replies, convert: t.convert, key: key, prev: raw}
 	if err := e.save(ctx, key, t.st); err != nil {
 		e.log.WarnContext(ctx, "dialogue state not saved", "conversation", conv.ID, "err", err)
 		return &Outcome{Replies: []Reply{e.unavailableIn(t.st.Lang)}}, nil
 	}
 	out.saved = true
 	return out, nil
+}
+
+// AfterCommit finishes what a committed turn started: where the clinic lets the bots book, the
+// request the turn recorded becomes a visit, and the inbox sends the confirmation with its link on
+// the conversation's channel. When the time cannot be booked after all, the request stays in the
+// inbox for staff and the patient is told so.
+func (e *Engine) AfterCommit(ctx context.Context, conv *inbox.Conversation, o *Outcome) {
+	if o == nil || o.convert == 0 {
+		return
+	}
+	_, err := e.inbox.Convert(ctx, o.convert, inbox.Staff{Name: "Booking assistant", Actor: "chat:" + scheduling.Actor(conv.ID.String())},
+		inbox.ConvertInput{})
+	if err == nil {
+		return
+	}
+	e.log.WarnContext(ctx, "chat booking left to staff", "request", o.convert, "err", err)
+	_, err = e.inbox.Say(ctx, nil, conv, inbox.Outbound{Key: "convert:" + o.convert.String(), Channel: conv.Channel,
+		Address: conv.Address, Text: say(conv.Lang, "dialogue.booking_failed"), Lang: conv.Lang})
+	if err != nil {
+		e.log.WarnContext(ctx, "chat booking failure not told", "request", o.convert, "err", err)
+	}
 }
 
 // Undo puts back the state a turn replaced, for a turn whose transaction did not commit, so that

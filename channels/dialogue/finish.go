@@ -1,7 +1,6 @@
 package dialogue
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -112,13 +111,6 @@ func (t *turn) finish() error {
 		return err
 	}
 	booked, err := t.record(req, settings.DirectBooking)
-	var de *scheduling.Error
-	if errors.As(err, &de) && de.Code == scheduling.CodeSlotTaken {
-		// Booked by someone else since it was held (staff at the desk do not see chat holds).
-		t.release()
-		t.say("dialogue.slot_gone")
-		return t.askSlots()
-	}
 	if err != nil {
 		return err
 	}
@@ -154,11 +146,16 @@ func (t *turn) turnKey() string {
 	return t.now.Format(time.RFC3339Nano)
 }
 
-// record submits the booking request; where the clinic lets the bots book, it converts it into a
-// visit at once. It reports whether the visit is booked.
+// record submits the booking request. Where the clinic lets the bots book, the turn also notes the
+// request to convert into a visit once the turn has committed (Engine.AfterCommit): the inbox's
+// conversion runs in a transaction of its own, which must see the request.
 func (t *turn) record(req inbox.NewRequest, direct bool) (bool, error) {
-	if _, _, err := t.e.inbox.Submit(t.ctx, t.tx, req); err != nil {
+	r, _, err := t.e.inbox.Submit(t.ctx, t.tx, req)
+	if err != nil {
 		return false, fmt.Errorf("record the chat's booking request: %w", err)
 	}
-	return false, nil
+	if direct {
+		t.convert = r.ID
+	}
+	return direct, nil
 }

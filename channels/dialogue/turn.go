@@ -22,6 +22,8 @@ type turn struct {
 	now     time.Time
 	st      *state
 	replies []Reply
+	// convert is the request to book once the turn commits (direct booking), or 0.
+	convert scheduling.ID
 }
 
 // sched is the scheduling service inside the turn's transaction.

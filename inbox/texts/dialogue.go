@@ -28,8 +28,10 @@ var dialogueEnglish = map[string]string{
 	"dialogue.help_choice":    "Sorry, I did not understand. Please pick one of the choices, or write its number.",
 	"dialogue.recorded": "Thank you, %s! We have your request for %s on %s at %s with %s at %s. " +
 		"Our staff will confirm it shortly with a message here.",
-	"dialogue.booked": "Thank you, %s! Your %s is booked for %s at %s with %s at %s. " +
-		"You will receive a confirmation with a link shortly.",
+	"dialogue.booked": "Thank you, %s! I am booking your %s on %s at %s with %s at %s. " +
+		"The confirmation with its link follows in a moment.",
+	"dialogue.booking_failed": "Sorry, that time could not be booked automatically. Our staff have your request " +
+		"and will contact you here shortly.",
 	"dialogue.cancelled":             "All right, I have stopped. Write anything when you want to start again.",
 	"dialogue.status_none":           "I cannot find a visit for today with your phone number.",
 	"dialogue.status_open":           "%s, your %s visit: it is your turn, please go in.",
@@ -84,8 +86,9 @@ var dialogueArabic = map[string]string{
 	"dialogue.help_choice":    "عذرًا، لم أفهم. يُرجى اختيار أحد الخيارات أو كتابة رقمه.",
 	"dialogue.recorded": "شكرًا يا %s! وصلنا طلبك لـ%s يوم %s الساعة %s مع %s في %s. " +
 		"سيؤكّده فريقنا قريبًا برسالة هنا.",
-	"dialogue.booked": "شكرًا يا %s! تم حجز %s يوم %s الساعة %s مع %s في %s. " +
-		"ستصلك رسالة تأكيد مع رابط قريبًا.",
+	"dialogue.booked": "شكرًا يا %s! أقوم الآن بحجز %s يوم %s الساعة %s مع %s في %s. " +
+		"ستصلك رسالة التأكيد مع رابطها بعد لحظات.",
+	"dialogue.booking_failed":        "عذرًا، تعذّر حجز هذا الوقت تلقائيًا. طلبك لدى فريقنا وسيتواصل معك هنا قريبًا.",
 	"dialogue.cancelled":             "حسنًا، توقفت. اكتب أي شيء عندما تريد البدء من جديد.",
 	"dialogue.status_none":           "لم أجد موعدًا لك اليوم بهذا الرقم.",
 	"dialogue.status_open":           "%s، موعدك الساعة %s: حان دورك، تفضّل بالدخول.",
