@@ -1,0 +1,111 @@
+// Booking inbox: the list and a request's page follow the inbox live. The server says which request
+// or conversation changed; the page fetches the part that shows it again. Everything works without
+// this script, with a reload.
+"use strict";
+
+(() => {
+  const list = document.getElementById("inbox-list");
+  const request = document.getElementById("inbox-request");
+  const root = list || request;
+  if (!root || !root.dataset.stream || !window.EventSource) {
+    return;
+  }
+
+  // The top bar's count of new requests follows the list's.
+  const badge = (count) => {
+    const link = document.querySelector('.nav a[href="/console/inbox"]');
+    if (!link) {
+      return;
+    }
+    let span = link.querySelector("[data-nav-badge]");
+    if (count > 0 && !span) {
+      span = document.createElement("span");
+      span.className = "nav-badge";
+      span.dataset.navBadge = "";
+      link.append(" ", span);
+    }
+    if (span) {
+      span.textContent = String(count);
+      span.hidden = count === 0;
+    }
+  };
+
+  // part fetches one live part of the page again; only the newest answer for it is shown, and a
+  // burst of changes makes one fetch.
+  const part = (el, after) => {
+    let latest = 0;
+    let timer = 0;
+    const load = async () => {
+      const ask = ++latest;
+      el.setAttribute("aria-busy", "true");
+      try {
+        const resp = await fetch(el.dataset.fragment, { credentials: "same-origin", headers: { Accept: "text/html" } });
+        if (!resp.ok || ask !== latest) {
+          return;
+        }
+        const html = await resp.text();
+        if (ask !== latest) {
+          return;
+        }
+        const before = after ? after.before() : null;
+        el.innerHTML = html;
+        if (after) {
+          after.done(before);
+        }
+      } catch {
+        // Offline for a moment: the next change tries again.
+      } finally {
+        if (ask === latest) {
+          el.removeAttribute("aria-busy");
+        }
+      }
+    };
+    return () => {
+      clearTimeout(timer);
+      timer = setTimeout(load, 150);
+    };
+  };
+
+  const events = new EventSource(root.dataset.stream);
+
+  if (list) {
+    const refresh = part(list, {
+      before: () => null,
+      done: () => {
+        const filters = list.querySelector("[data-new]");
+        if (filters) {
+          badge(Number(filters.dataset.new));
+        }
+      },
+    });
+    events.addEventListener("request", refresh);
+    events.addEventListener("conversation", refresh);
+    events.addEventListener("reload", refresh);
+    return;
+  }
+
+  const summary = document.getElementById("ir-summary");
+  const thread = document.getElementById("ir-thread");
+  const refreshSummary = part(summary);
+  // A thread scrolled to its end stays at its end as messages arrive.
+  const atEnd = () => thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
+  const toEnd = () => { thread.scrollTop = thread.scrollHeight; };
+  const refreshThread = thread ? part(thread, { before: atEnd, done: (was) => { if (was) { toEnd(); } } }) : () => {};
+  if (thread) {
+    toEnd();
+  }
+  events.addEventListener("request", (event) => {
+    if (event.data === request.dataset.request) {
+      refreshSummary();
+    }
+  });
+  events.addEventListener("conversation", (event) => {
+    if (event.data === request.dataset.conversation) {
+      refreshThread();
+    }
+  });
+  events.addEventListener("reload", () => {
+    refreshSummary();
+    refreshThread();
+  });
+})();

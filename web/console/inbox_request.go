@@ -1,0 +1,231 @@
+package console
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"slices"
+	"sort"
+
+	"github.com/gin-gonic/gin"
+
+	"clinic/inbox"
+	"clinic/scheduling"
+	"clinic/web/access"
+)
+
+// fact is one line of what a request asked for.
+type fact struct{ Label, Value string }
+
+// bubble is one message of the conversation as the page shows it.
+type bubble struct {
+	ID       scheduling.ID
+	Dir      string // in, out
+	Text     string
+	By       string
+	When     string
+	Choices  []string
+	Delivery string // received, queued, sent, failed
+	Error    string
+}
+
+// convertResult is what a conversion made, shown on the page right after it.
+type convertResult struct {
+	SessionLink, ConfirmURL string
+	Replayed                bool
+}
+
+// requestView is a request's page.
+type requestView struct {
+	CSRF                      string
+	CanAct                    bool
+	MyID                      int64
+	ID                        scheduling.ID
+	Name, Phone, Lang         string
+	Channel, ChannelLabel     string
+	Status, StatusLabel       string
+	Created                   string
+	Assignee, RejectReason    string
+	AssigneeID                int64
+	Asked                     []fact
+	Open                      bool
+	HasConversation, Handover bool
+	Messages                  []bubble
+	// ReplyKey makes a reply sent twice (a double tap, a resent form) go out once.
+	ReplyKey, ReplyText string
+	Users               []option
+	Suggested           *inboxSlot
+	Asks                string // what the suggested slot was asked as, when it differs
+	Picker              pickerView
+	Alternatives        []inboxSlot
+	// Errors by form: "convert", "reply", "reject", "assign", "handback".
+	Errors       map[string]string
+	Result       *convertResult
+	SessionLink  string
+	Confirmation string
+	// Summary and Thread are the page's live parts; Stream is the change stream ("" without one).
+	Summary, Thread, Stream string
+	ConversationID          scheduling.ID
+}
+
+// pickerView is the small availability picker: a day's free slots for an examination at a branch.
+type pickerView struct {
+	Branch, Exam, Doctor scheduling.ID
+	Day                  string
+	Branches, Exams      []option
+	Doctors              []option
+	Slots                []inboxSlot
+	Note                 string
+}
+
+// inboxRequest shows one request with its whole conversation, or with fragment=summary|thread only
+// that part, which the page fetches again when the request or its conversation changes.
+func (con *Console) inboxRequest(c *gin.Context) {
+	id := con.inboxID(c)
+	if id == 0 {
+		return
+	}
+	v, err := con.requestView(c, id, c.Query)
+	if err != nil {
+		con.fail(c, err)
+		return
+	}
+	v.bindSlots()
+	switch part := c.Query("fragment"); part {
+	case "summary", "thread":
+		var buf bytes.Buffer
+		if err := con.pages["inbox_request"].ExecuteTemplate(&buf, "ir-"+part, v); err != nil {
+			con.log.ErrorContext(c.Request.Context(), "inbox request part failed", "part", part, "err", err)
+			c.String(http.StatusInternalServerError, "This part of the page could not be shown. Please reload the page.")
+			return
+		}
+		c.Header("Cache-Control", "no-store")
+		c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+		return
+	}
+	con.render(c, http.StatusOK, "inbox_request", "Request from "+v.Name, v)
+}
+
+// requestView loads the request, its conversation and, for the desk while it is open, the suggested
+// slot and the picker's day (its branch, examination, doctor and day from get, else the request's).
+func (con *Console) requestView(c *gin.Context, id scheduling.ID, get func(string) string) (*requestView, error) {
+	ctx := c.Request.Context()
+	a := signedIn(c)
+	lead, err := con.inbox.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := con.catalog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := lead.Request
+	loc, now := cat.zone(r.Requested.BranchID), con.now()
+	v := &requestView{CSRF: a.CSRF, CanAct: slices.Contains(deskRoles, a.Role), MyID: a.UserID, ID: r.ID,
+		Name: nameOr(r.Name), Phone: r.Phone, Lang: r.Lang, Channel: string(r.Channel), ChannelLabel: channelLabels[r.Channel],
+		Status: string(r.Status), StatusLabel: requestStatusLabels[r.Status], Created: whenText(r.CreatedAt, now, loc),
+		Assignee: r.Assignee, RejectReason: r.RejectReason, Confirmation: r.Confirmation, Errors: map[string]string{},
+		Open:    r.Status == inbox.StatusNew || r.Status == inbox.StatusInProgress || r.Status == inbox.StatusExpired,
+		Summary: requestLink(id) + "?fragment=summary", Thread: requestLink(id) + "?fragment=thread", ReplyKey: replyKey()}
+	if r.AssigneeID != nil {
+		v.AssigneeID = int64(*r.AssigneeID)
+	}
+	if r.SessionID != nil {
+		v.SessionLink = sessionLink(*r.SessionID)
+	}
+	if con.inboxFeed != nil {
+		v.Stream = inboxPath + "/events"
+	}
+	v.Asked = askedFacts(cat, r)
+	if r.ConversationID != nil {
+		v.HasConversation, v.ConversationID = true, *r.ConversationID
+		conv, err := con.inbox.Conversation(ctx, *r.ConversationID)
+		if err != nil {
+			return nil, err
+		}
+		v.Handover = conv.Handover
+		if v.Phone == "" {
+			v.Phone = conv.Phone
+		}
+	}
+	for _, m := range lead.Messages {
+		b := bubble{ID: m.ID, Dir: string(m.Direction), Text: m.Text, By: m.By, When: whenText(m.At, now, loc),
+			Delivery: string(m.Delivery), Error: m.Error}
+		if b.Dir == string(inbox.Out) && b.By == "" {
+			b.By = "Bot"
+		}
+		for _, ch := range m.Choices {
+			b.Choices = append(b.Choices, ch.Label)
+		}
+		v.Messages = append(v.Messages, b)
+	}
+	if !v.CanAct {
+		return v, nil
+	}
+	if v.Users, err = con.assignable(ctx, r.AssigneeID); err != nil {
+		return nil, err
+	}
+	if v.Open {
+		if err := con.pickSlots(ctx, v, cat, r, get); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// askedFacts lists what the request asked for, its custom fields in name order.
+func askedFacts(cat *catalog, r inbox.Request) []fact {
+	var out []fact
+	add := func(label, value string) {
+		if value != "" {
+			out = append(out, fact{label, value})
+		}
+	}
+	q := r.Requested
+	if q.ExaminationID != nil {
+		add("Examination", cat.exams[*q.ExaminationID])
+	}
+	if q.BranchID != nil {
+		add("Branch", cat.branchName(*q.BranchID))
+	}
+	if q.DoctorID != nil {
+		add("Doctor", cat.doctors.names[*q.DoctorID])
+	}
+	if q.Start != nil {
+		add("Preferred time", q.Start.In(cat.zone(q.BranchID)).Format("Monday 2 January 2006, 15:04"))
+	}
+	add("Message", q.Text)
+	keys := make([]string, 0, len(q.Fields))
+	for k := range q.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		add(k, q.Fields[k])
+	}
+	return out
+}
+
+// assignable are the users a request can be given to: the desk roles who may sign in.
+func (con *Console) assignable(ctx context.Context, current *scheduling.ID) ([]option, error) {
+	users, err := con.acc.ListUsers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []option
+	for _, u := range users {
+		if u.DisabledAt != nil || u.Role == access.Doctor {
+			continue
+		}
+		out = append(out, option{ID: scheduling.ID(u.ID), Name: u.Email, Selected: current != nil && *current == scheduling.ID(u.ID)})
+	}
+	return out, nil
+}
+
+func replyKey() string {
+	b := make([]byte, 12)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
