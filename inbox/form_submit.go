@@ -178,7 +178,11 @@ func (c *formCheck) custom(f *FormSettings, answers map[string]string) map[strin
 		field := "fields." + fd.Key
 		v := strings.TrimSpace(answers[fd.Key])
 		if v == "" {
-			if fd.Required {
+			switch {
+			case !fd.Required:
+			case fd.Kind == FieldChoice || fd.Kind == FieldYesNo:
+				c.fail(field, "missing_field", "form.err.choose")
+			default:
 				c.fail(field, "missing_field", "form.err.required")
 			}
 			continue

@@ -94,7 +94,7 @@ func (s *Server) routes() *gin.Engine {
 	s.billingRoutes(api)
 	s.inboxRoutes(api)
 	s.publicBookingRoutes(r, bounded)
-	s.chatRoutes(bounded)
+	s.chatRoutes(bounded.Group("", publicCORS))
 	s.channelRoutes(bounded, api)
 	return r
 }
