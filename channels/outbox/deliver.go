@@ -1,0 +1,120 @@
+package outbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"clinic/channels"
+	"clinic/inbox"
+	"clinic/scheduling"
+)
+
+// deliveredMark is the job metadata written once the channel took the message, so an attempt that
+// failed only to record it does not deliver it a second time.
+const deliveredMark = "delivered"
+
+// deliverWorker delivers one message through its channel's Deliverer.
+type deliverWorker struct {
+	river.WorkerDefaults[deliverArgs]
+	o *Outbox
+}
+
+// NextRetry waits the configured backoff after a failed attempt.
+func (w *deliverWorker) NextRetry(job *river.Job[deliverArgs]) time.Time {
+	return time.Now().Add(w.o.cfg.Backoff(job.Attempt))
+}
+
+// Timeout bounds one attempt, so a hung channel is retried rather than holding a worker.
+func (w *deliverWorker) Timeout(*river.Job[deliverArgs]) time.Duration { return time.Minute }
+
+// Work delivers the message and records the outcome. Delivery is at least once: a server that dies
+// after the channel took the message and before it was marked sent delivers it again on the next
+// attempt, with the same Key, which a channel that can uses to drop the second copy.
+func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) error {
+	o := w.o
+	store, _ := o.inbox()
+	id := job.Args.MessageID
+	delivery, err := o.delivery(ctx, id)
+	var domain *scheduling.Error
+	if errors.As(err, &domain) && domain.Kind == scheduling.KindNotFound {
+		return river.JobCancel(fmt.Errorf("message %d no longer exists", id))
+	}
+	if err != nil {
+		return err
+	}
+	if delivery == inbox.DeliverySent {
+		return nil
+	}
+	if !wasDelivered(job) {
+		out, err := store.Outbound(ctx, id)
+		if err != nil {
+			return fmt.Errorf("load message %d: %w", id, err)
+		}
+		if err := o.deliverOne(ctx, out); err != nil {
+			return w.failed(ctx, job, err)
+		}
+		if err := river.MetadataSet(ctx, deliveredMark, true); err != nil {
+			return fmt.Errorf("note message %d delivered: %w", id, err)
+		}
+	}
+	if err := store.SetDelivery(ctx, id, inbox.DeliverySent, ""); err != nil {
+		return fmt.Errorf("mark message %d sent: %w", id, err)
+	}
+	return nil
+}
+
+// wasDelivered reads the delivered mark from the job's stored metadata.
+func wasDelivered(job *river.Job[deliverArgs]) bool {
+	var meta map[string]json.RawMessage
+	if len(job.Metadata) == 0 || json.Unmarshal(job.Metadata, &meta) != nil {
+		return false
+	}
+	_, ok := meta[deliveredMark]
+	return ok
+}
+
+// deliverOne hands the message to its channel. Channels without a deliverer whose messages are read
+// where they are written (the chatbot's widget, the web form's page) have nothing to deliver.
+func (o *Outbox) deliverOne(ctx context.Context, out *inbox.Outbound) (err error) {
+	d := o.deliverer(out.Channel)
+	if d == nil {
+		if out.Channel == inbox.Chatbot || out.Channel == inbox.WebForm {
+			return nil
+		}
+		return fmt.Errorf("the %s channel is not set up on this server: %w", out.Channel, channels.ErrPermanent)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the %s channel failed unexpectedly: %v", out.Channel, r)
+		}
+	}()
+	return d.Deliver(ctx, *out)
+}
+
+// failed decides what a failed attempt becomes: a snooze for as long as the channel asked, the
+// failed state for a permanent failure or the last attempt, or else a retry after the backoff.
+func (w *deliverWorker) failed(ctx context.Context, job *river.Job[deliverArgs], err error) error {
+	var wait *channels.RetryAfter
+	if errors.As(err, &wait) {
+		w.o.log.InfoContext(ctx, "outbox: channel asked to wait", "message_id", job.Args.MessageID, "after", wait.After)
+		return river.JobSnooze(max(wait.After, time.Second))
+	}
+	permanent := errors.Is(err, channels.ErrPermanent)
+	if permanent || job.Attempt >= job.MaxAttempts {
+		store, _ := w.o.inbox()
+		if markErr := store.SetDelivery(ctx, job.Args.MessageID, inbox.DeliveryFailed, err.Error()); markErr != nil {
+			return fmt.Errorf("mark message %d failed (%v): %w", job.Args.MessageID, err, markErr)
+		}
+		w.o.log.WarnContext(ctx, "outbox: message not delivered", "message_id", job.Args.MessageID,
+			"attempt", job.Attempt, "err", err)
+	}
+	if permanent {
+		return river.JobCancel(err)
+	}
+	return err
+}
