@@ -13,6 +13,7 @@ import (
 
 	"clinic/channels"
 	"clinic/inbox"
+	"clinic/inbox/texts"
 )
 
 // maxCallbackData is Telegram's limit on an inline button's callback_data, in bytes.
@@ -91,7 +92,7 @@ func short(label string) bool { return utf8.RuneCountInString(label) <= shortLab
 // phoneKeyboard offers the contact button; choices offered with it become plain buttons that send
 // their label, which the dialogue reads like typed text.
 func phoneKeyboard(msg inbox.Outbound) tgbotapi.ReplyKeyboardMarkup {
-	rows := [][]tgbotapi.KeyboardButton{{tgbotapi.NewKeyboardButtonContact(sharePhoneLabel(msg.Lang))}}
+	rows := [][]tgbotapi.KeyboardButton{{tgbotapi.NewKeyboardButtonContact(texts.T(msg.Lang, "telegram.share_phone"))}}
 	for _, c := range msg.Choices {
 		rows = append(rows, []tgbotapi.KeyboardButton{tgbotapi.NewKeyboardButton(c.Label)})
 	}
