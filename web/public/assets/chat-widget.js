@@ -24,7 +24,7 @@
     ".wrap { position: fixed; inset-block-end: 16px; inset-inline-end: 16px; z-index: 2147483000;",
     "  font: 16px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans Arabic', sans-serif; color: #17212b; }",
     ".open { display: inline-flex; align-items: center; gap: 8px; border: 0; border-radius: 999px; cursor: pointer;",
-    "  background: #0f5e6e; color: #fff; font: 600 16px/1 inherit; font-family: inherit; padding: 14px 20px;",
+    "  background: #0f5e6e; color: #fff; font-weight: 600; font-size: 16px; line-height: 1; font-family: inherit; padding: 14px 20px;",
     "  box-shadow: 0 6px 20px rgba(16,24,40,.25); min-height: 52px; }",
     ".open svg { width: 22px; height: 22px; fill: currentColor; }",
     ".panel { display: none; flex-direction: column; width: 370px; height: min(600px, calc(100vh - 32px));",
@@ -42,12 +42,12 @@
     ".msg a { color: inherit; font-weight: 700; }",
     ".choices { display: flex; flex-wrap: wrap; gap: 6px; align-self: stretch; }",
     ".choice { border: 1px solid #0f5e6e; background: #fff; color: #0f5e6e; border-radius: 999px; padding: 8px 14px;",
-    "  font: 600 15px/1.2 inherit; font-family: inherit; cursor: pointer; min-height: 40px; }",
+    "  font-weight: 600; font-size: 15px; line-height: 1.2; font-family: inherit; cursor: pointer; min-height: 40px; }",
     ".choice:hover, .choice:focus-visible { background: #e3f1f4; }",
     "form { display: flex; gap: 8px; padding: 10px; border-block-start: 1px solid #dde3e9; background: #fff; margin: 0; }",
-    "input { flex: 1; min-width: 0; font: 16px inherit; font-family: inherit; color: #17212b; background: #fff;",
+    "input { flex: 1; min-width: 0; font-size: 16px; font-family: inherit; color: #17212b; background: #fff;",
     "  border: 1px solid #b8c2cc; border-radius: 10px; padding: 10px 12px; min-height: 44px; }",
-    ".send { border: 0; border-radius: 10px; background: #0f5e6e; color: #fff; font: 600 15px inherit; font-family: inherit;",
+    ".send { border: 0; border-radius: 10px; background: #0f5e6e; color: #fff; font-weight: 600; font-size: 15px; font-family: inherit;",
     "  padding: 0 16px; min-height: 44px; cursor: pointer; }",
     ".send[disabled] { opacity: .6; }",
     ".typing { align-self: flex-start; color: #56616d; font-size: 14px; }",
@@ -136,7 +136,7 @@
     choices.forEach(function (c) {
       var b = el("button", "choice", c.label);
       b.type = "button";
-      b.addEventListener("click", function () { turn({ choice: c.id }, c.label); });
+      b.addEventListener("click", function () { turn({ choice: c.id, text: c.label }, c.label); });
       box.appendChild(b);
     });
     log.appendChild(box);
@@ -215,7 +215,7 @@
         var last = null;
         msgs.forEach(function (m) {
           var mine = m.direction === "in";
-          say(m.text || (m.choice_label || ""), mine ? "me" : "bot");
+          if (m.text) say(m.text, mine ? "me" : "bot");
           last = mine ? null : m;
         });
         if (last) showChoices(last.choices);
@@ -229,7 +229,7 @@
     if (loaded) return;
     loaded = true;
     (conversation ? restore() : Promise.resolve(false)).then(function (had) {
-      if (!had) turn({ text: T.hello }, "");
+      if (!had) turn({ text: T.hello }, T.hello);
     });
   }
 
