@@ -79,7 +79,7 @@ func (p *phone) run(actions ...chromedp.Action[chromedp.Void]) {
 
 func (p *phone) eval(js string) string {
 	p.t.Helper()
-	out, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`String((function(){ ` + js + ` })())`))
+	out, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`String((function(){ `+js+` })())`))
 	require.NoError(p.t, err)
 	return out
 }
