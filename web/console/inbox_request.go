@@ -78,6 +78,9 @@ type pickerView struct {
 	Doctors              []option
 	Slots                []inboxSlot
 	Note                 string
+	// DayLabel names the day whose free times are listed; Open shows the picker unfolded.
+	DayLabel string
+	Open     bool
 }
 
 // inboxRequest shows one request with its whole conversation, or with fragment=summary|thread only

@@ -37,7 +37,8 @@ func (con *Console) pickSlots(ctx context.Context, v *requestView, cat *catalog,
 			v.Asks = q.Start.In(cat.zone(&p.Branch)).Format("Mon 2 Jan 15:04")
 		}
 	}
-	// The picker starts from the request's choices; its own form changes them.
+	// The picker starts from the request's choices; its own form changes them, and stays open then.
+	p.Open = v.Suggested == nil || get("day") != "" || get("branch") != "" || get("exam") != "" || get("doctor") != ""
 	if id := idOf(get("branch")); id != 0 {
 		p.Branch = id
 	}
@@ -77,6 +78,7 @@ func (con *Console) pickSlots(ctx context.Context, v *requestView, cat *catalog,
 		return nil
 	}
 	day, _ := time.ParseInLocation(time.DateOnly, p.Day, loc)
+	p.DayLabel = day.Format("Monday 2 January 2006")
 	slots, err := con.freeSlots(ctx, cat, p.Branch, p.Exam, p.Doctor, scheduling.DateOf(day), scheduling.DateOf(day), con.now(), 200)
 	if err != nil {
 		if de, ok := asDomain(err); ok && de.Kind != scheduling.KindConflict {

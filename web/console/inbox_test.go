@@ -205,7 +205,7 @@ func TestInboxConvertsInOneClick(t *testing.T) {
 	r := ib.webRequest(t, "w-101", "Ana Lopes", &start)
 	br := ib.signedIn(t, access.Receptionist)
 	p := br.get(requestLink(r.ID))
-	require.Contains(t, p.body, "Book Tuesday 5 January 2027 at 09:00 with "+ib.clinic.Doctor.Name)
+	require.Contains(t, p.body, "Book Tue 5 Jan at 09:00 with "+ib.clinic.Doctor.Name)
 	m := suggestedRe.FindStringSubmatch(p.body)
 	require.NotNil(t, m)
 	done := br.post(m[1], fields(m[2]))
