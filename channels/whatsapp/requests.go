@@ -42,8 +42,15 @@ type linkRequest struct {
 // Ask records a link request for the holder and waits up to wait for its answer: the pairing code
 // for RequestPair, the first QR code for RequestQR. A refusal by the holder is a domain error.
 func (s *Store) Ask(ctx context.Context, kind RequestKind, phone string, wait time.Duration) (string, error) {
+	l, err := s.Link(ctx)
+	if err != nil {
+		return "", err
+	}
+	if l.HeldAt.IsZero() || s.now().Sub(l.HeldAt) > staleAfter {
+		return "", ErrNoHolder
+	}
 	var id int64
-	err := s.pool.QueryRow(ctx, `INSERT INTO whatsapp_link_requests (kind, phone, created_at) VALUES ($1, $2, $3) RETURNING id`,
+	err = s.pool.QueryRow(ctx, `INSERT INTO whatsapp_link_requests (kind, phone, created_at) VALUES ($1, $2, $3) RETURNING id`,
 		kind, phone, s.now()).Scan(&id)
 	if err != nil {
 		return "", fmt.Errorf("ask for WhatsApp %s: %w", kind, err)

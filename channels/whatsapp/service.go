@@ -96,7 +96,15 @@ func (s *Service) settle(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if dev.ID == nil && l.State != NotLinked && l.State != LoggedOut && l.State != Banned {
+	if dev.ID != nil {
+		return nil
+	}
+	if l.Account != "" {
+		if err := s.store.SetAccount(ctx, ""); err != nil {
+			return err
+		}
+	}
+	if l.State != NotLinked && l.State != LoggedOut && l.State != Banned {
 		return s.store.SetState(ctx, NotLinked, "")
 	}
 	return nil

@@ -25,8 +25,12 @@ func TestUnlinkAskedOnAnyServerIsCarriedOutByTheHolder(t *testing.T) {
 	go func() { defer close(done); svc.Run(ctx) }()
 	defer func() { stop(); <-done }()
 
-	// Another server's store: the request goes through the database.
+	// Another server's store: the request goes through the database, once the holder is alive.
 	other := NewStore(pool, nil)
+	for l, err := other.Link(context.Background()); l.Holder == ""; l, err = other.Link(context.Background()) {
+		require.NoError(t, err)
+		time.Sleep(10 * time.Millisecond)
+	}
 	result, err := other.Ask(context.Background(), RequestUnlink, "", 30*time.Second)
 	require.NoError(t, err)
 	require.Empty(t, result)
@@ -43,7 +47,11 @@ func TestUnlinkAskedOnAnyServerIsCarriedOutByTheHolder(t *testing.T) {
 func TestARequestNobodyHoldsIsAnsweredUnavailable(t *testing.T) {
 	t.Parallel()
 	store := NewStore(dbtest.NewPool(t), nil)
-	_, err := store.Ask(context.Background(), RequestQR, "", 300*time.Millisecond)
+	_, err := store.Ask(context.Background(), RequestQR, "", time.Minute)
+	require.ErrorIs(t, err, ErrNoHolder, "answered at once: no server has shown a sign of life")
+	// A holder that stopped answering: the request waits, then gives up.
+	require.NoError(t, store.Heartbeat(context.Background(), "server-1"))
+	_, err = store.Ask(context.Background(), RequestQR, "", 300*time.Millisecond)
 	require.ErrorIs(t, err, ErrNoHolder)
 }
 

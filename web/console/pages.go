@@ -81,6 +81,8 @@ type view struct {
 	// Current is the navigation entry the page belongs to (its path), to mark it.
 	Current string
 	Flash   *flash
+	// Alerts are the channels patients cannot use right now, shown above every page.
+	Alerts []channelAlert
 	Page    any
 }
 
@@ -91,6 +93,7 @@ func (con *Console) render(c *gin.Context, status int, name, title string, page 
 	if a, ok := c.Get(ctxAccount); ok {
 		acc := a.(account)
 		v.Account = &acc
+		v.Alerts = con.channelAlerts(c)
 		for _, item := range navigation {
 			if !slices.Contains(item.Roles, acc.Role) {
 				continue

@@ -63,6 +63,7 @@ func (con *Console) settings(c *gin.Context) {
 		{Title: "Clinic", Links: []settingsLink{
 			{"Branches", Prefix + "/settings/branches", "Each location: its time zone, currency, tax, opening hours and rooms."},
 			{"Doctors", Prefix + "/settings/doctors", "Who works where: weekly attendance at each branch, leave and changed hours."},
+			{"Channels", channelsPath, "WhatsApp's link to the clinic's phone, and whether each way patients write in works."},
 		}},
 		{Title: "Care and records", Links: []settingsLink{
 			{"Examinations", Prefix + "/settings/examinations", "What can be booked: durations, prices, rooms and service hours."},
