@@ -25,6 +25,8 @@ const Token = "123456:test-token"
 type Call struct {
 	Method string
 	Params url.Values
+	// At is when the fake received it.
+	At time.Time
 }
 
 // Reply is a scripted answer to a method: an error code with its description and retry_after.
@@ -147,7 +149,7 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.mu.Lock()
-	a.calls = append(a.calls, Call{Method: method, Params: r.PostForm})
+	a.calls = append(a.calls, Call{Method: method, Params: r.PostForm, At: time.Now()})
 	a.notify()
 	if s := a.scripts[method]; len(s) > 0 {
 		a.scripts[method] = s[1:]
