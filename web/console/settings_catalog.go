@@ -63,7 +63,6 @@ func (con *Console) settings(c *gin.Context) {
 		{Title: "Clinic", Links: []settingsLink{
 			{"Branches", Prefix + "/settings/branches", "Each location: its time zone, currency, tax, opening hours and rooms."},
 			{"Doctors", Prefix + "/settings/doctors", "Who works where: weekly attendance at each branch, leave and changed hours."},
-			{"Channels", channelsPath, "WhatsApp's link to the clinic's phone, and whether each way patients write in works."},
 		}},
 		{Title: "Care and records", Links: []settingsLink{
 			{"Examinations", Prefix + "/settings/examinations", "What can be booked: durations, prices, rooms and service hours."},
@@ -71,6 +70,10 @@ func (con *Console) settings(c *gin.Context) {
 			{"Cancellation reasons", Prefix + "/settings/cancel-reasons", "The reasons offered when a session is cancelled."},
 			{"Record templates", Prefix + "/settings/templates", "Fields a doctor fills in for each kind of visit."},
 		}},
+	}
+	if con.inbox != nil {
+		sections[0].Links = append(sections[0].Links, settingsLink{"Booking form", formSettingsPath,
+			"What patients fill in on the public booking form: which fields show, which are required, and your own."})
 	}
 	if signedIn(c).Role == access.Owner {
 		sections = append(sections, settingsSection{Title: "Staff", Links: []settingsLink{
