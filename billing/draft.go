@@ -42,38 +42,32 @@ var errNotDraft = errors.New("invoice is not a draft")
 // saveDraft prices a session's visit with Price, exactly as a preview does, and writes it as the
 // session's draft invoice, replacing an earlier draft's lines (DESIGN 3.4: recalculated until it is
 // issued). fresh says the session was just booked and has no invoice yet: the draft is then written
-// in one statement. An invoice that is no longer a draft is left as it is and errNotDraft answered.
-func saveDraft(ctx context.Context, tx pgx.Tx, now time.Time, v sessionVisit, fresh bool) (*priced, error) {
-	input, err := NewStore(tx, func() time.Time { return now }).LoadInput(ctx, v.Visit)
+// in one statement, priced from what h remembers when it can (see hints). An invoice that is no longer
+// a draft is left as it is and errNotDraft answered.
+func saveDraft(ctx context.Context, tx pgx.Tx, now time.Time, v sessionVisit, fresh bool, h *hints) (*priced, error) {
+	if fresh {
+		if p, err := h.draft(ctx, tx, now, v); p != nil || err != nil {
+			return p, err
+		}
+	}
+	l, err := NewStore(tx, func() time.Time { return now }).load(ctx, v.Visit)
 	if err != nil {
 		return nil, err
 	}
+	input, err := l.assemble()
+	if err != nil {
+		return nil, err
+	}
+	h.learn(tx, l, input)
 	inv, err := Price(input)
 	if err != nil {
 		return nil, err
 	}
-	var policyID *scheduling.ID
-	var policyYear *int
-	if input.Policy != nil && inv.Remaining.Deductible != nil {
-		policyID, policyYear = &input.Policy.ID, &v.Date.Year
-	}
-	remaining, err := json.Marshal(inv.Remaining)
-	if err != nil {
-		return nil, fmt.Errorf("encode remaining: %w", err)
-	}
-	notes, err := json.Marshal(inv.Notes)
-	if err != nil {
-		return nil, fmt.Errorf("encode notes: %w", err)
-	}
-	lines, err := json.Marshal(inv.Lines)
-	if err != nil {
-		return nil, fmt.Errorf("encode lines: %w", err)
-	}
 	p := &priced{inv: inv, input: input}
-	// $1–$18 are the header's columns, $19 the lines.
-	args := []any{v.SessionID, v.BranchID, v.PatientID, inv.Currency, dateString(v.Date), inv.Subtotal, inv.PackageCovered,
-		inv.Discount, inv.Tax, inv.Total, inv.InsuranceCovered, inv.PatientTotal, inv.PointsRedeemed, inv.AmountDue,
-		policyID, policyYear, remaining, notes, now, lines}
+	args, err := draftArgs(v, p, now)
+	if err != nil {
+		return nil, err
+	}
 	if !fresh {
 		var paid int64
 		found := false
@@ -96,17 +90,15 @@ func saveDraft(ctx context.Context, tx pgx.Tx, now time.Time, v sessionVisit, fr
 			found = err == nil
 			return err
 		})
-		batch.Queue(`INSERT INTO invoice_lines (invoice_id, position, kind, examination_id, item_id, description, quantity,
-				unit_price, subtotal, package_id, package_covered, discount_bp, discount, net, taxable, tax_rate_bp, tax, total,
-				deductible, insurance_covered, patient_share, points_redeemed, amount_due, trace)
+		batch.Queue(`INSERT INTO invoice_lines (`+lineColumnNames+`)
 			SELECT i.id, `+lineColumns+`
 			FROM invoices i, jsonb_array_elements($2::jsonb) WITH ORDINALITY AS l(v, ord)
-			WHERE i.session_id = $1 AND i.status = 'draft'`, v.SessionID, lines)
+			WHERE i.session_id = $1 AND i.status = 'draft'`, v.SessionID, args[19])
 		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 			return nil, fmt.Errorf("save draft invoice: %w", err)
 		}
 		if found {
-			return p, checkPaid(inv, paid)
+			return p, checkPaid(p.inv, paid)
 		}
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM invoices WHERE session_id = $1)`, v.SessionID).Scan(&exists); err != nil {
@@ -117,26 +109,63 @@ func saveDraft(ctx context.Context, tx pgx.Tx, now time.Time, v sessionVisit, fr
 		}
 		// A session booked before invoices were kept gets its first draft now.
 	}
-	err = tx.QueryRow(ctx, `
-		WITH inv AS (
-			INSERT INTO invoices (session_id, branch_id, patient_id, status, currency, visit_date, subtotal, package_covered,
-				discount, tax, total, insurance_covered, patient_total, points_redeemed, amount_due, policy_id, policy_year,
-				remaining, notes, created_at, updated_at)
-			VALUES ($1, $2, $3, 'draft', $4, $5::date, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
-			RETURNING id
-		), added AS (
-			INSERT INTO invoice_lines (invoice_id, position, kind, examination_id, item_id, description, quantity, unit_price,
-				subtotal, package_id, package_covered, discount_bp, discount, net, taxable, tax_rate_bp, tax, total,
-				deductible, insurance_covered, patient_share, points_redeemed, amount_due, trace)
-			SELECT inv.id, `+lineColumns+`
-			FROM inv, jsonb_array_elements($20::jsonb) WITH ORDINALITY AS l(v, ord)
-		)
-		SELECT id FROM inv`, args...).Scan(&p.id)
-	if err != nil {
+	if err := tx.QueryRow(ctx, insertDraftSQL, args...).Scan(&p.id); err != nil {
 		return nil, fmt.Errorf("save draft invoice: %w", err)
 	}
 	return p, nil
 }
+
+// draftArgs are the parameters of insertDraftSQL: $1–$19 the header's columns, $20 the lines.
+func draftArgs(v sessionVisit, p *priced, now time.Time) ([]any, error) {
+	inv := p.inv
+	var policyID *scheduling.ID
+	var policyYear *int
+	if p.input.Policy != nil && inv.Remaining.Deductible != nil {
+		policyID, policyYear = &p.input.Policy.ID, &v.Date.Year
+	}
+	remaining, err := json.Marshal(inv.Remaining)
+	if err != nil {
+		return nil, fmt.Errorf("encode remaining: %w", err)
+	}
+	notes, err := json.Marshal(inv.Notes)
+	if err != nil {
+		return nil, fmt.Errorf("encode notes: %w", err)
+	}
+	lines, err := json.Marshal(inv.Lines)
+	if err != nil {
+		return nil, fmt.Errorf("encode lines: %w", err)
+	}
+	return []any{v.SessionID, v.BranchID, v.PatientID, inv.Currency, dateString(v.Date), inv.Subtotal, inv.PackageCovered,
+		inv.Discount, inv.Tax, inv.Total, inv.InsuranceCovered, inv.PatientTotal, inv.PointsRedeemed, inv.AmountDue,
+		policyID, policyYear, remaining, notes, now, lines}, nil
+}
+
+// invoiceColumnNames are the columns a new draft writes, in the order of draftValues.
+const invoiceColumnNames = `session_id, branch_id, patient_id, status, currency, visit_date, subtotal, package_covered,
+	discount, tax, total, insurance_covered, patient_total, points_redeemed, amount_due, policy_id, policy_year,
+	remaining, notes, created_at, updated_at`
+
+// draftValues are a new draft's values from draftArgs' parameters, typed so that they may stand in a
+// SELECT as well as in VALUES.
+const draftValues = `$1::bigint, $2::bigint, $3::bigint, 'draft', $4::text, $5::date, $6::bigint, $7::bigint,
+	$8::bigint, $9::bigint, $10::bigint, $11::bigint, $12::bigint, $13::bigint, $14::bigint, $15::bigint, $16::int,
+	$17::jsonb, $18::jsonb, $19::timestamptz, $19::timestamptz`
+
+// lineColumnNames are the columns of an invoice line, in the order of lineColumns after invoice_id.
+const lineColumnNames = `invoice_id, position, kind, examination_id, item_id, description, quantity, unit_price,
+	subtotal, package_id, package_covered, discount_bp, discount, net, taxable, tax_rate_bp, tax, total,
+	deductible, insurance_covered, patient_share, points_redeemed, amount_due, trace`
+
+// insertDraftSQL writes a new draft and its lines ($20) in one statement.
+const insertDraftSQL = `
+	WITH inv AS (
+		INSERT INTO invoices (` + invoiceColumnNames + `) VALUES (` + draftValues + `) RETURNING id
+	), added AS (
+		INSERT INTO invoice_lines (` + lineColumnNames + `)
+		SELECT inv.id, ` + lineColumns + `
+		FROM inv, jsonb_array_elements($20::jsonb) WITH ORDINALITY AS l(v, ord)
+	)
+	SELECT id FROM inv`
 
 // lineColumns reads a line's columns, after invoice_id, from l.v, a line as JSON, at l.ord.
 const lineColumns = `l.ord - 1, l.v->>'kind', (l.v->>'examination_id')::bigint, (l.v->>'item_id')::bigint,

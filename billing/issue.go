@@ -24,7 +24,7 @@ func issue(ctx context.Context, tx pgx.Tx, now time.Time, actor scheduling.Actor
 	if _, err := tx.Exec(ctx, `SELECT 1 FROM patients WHERE id = $1 FOR NO KEY UPDATE`, v.PatientID); err != nil {
 		return nil, fmt.Errorf("lock patient: %w", err)
 	}
-	p, err := saveDraft(ctx, tx, now, v, false)
+	p, err := saveDraft(ctx, tx, now, v, false, nil)
 	var refused *scheduling.Error
 	if errors.As(err, &refused) && refused.Kind != scheduling.KindConflict {
 		// The catalog changed since the draft was priced (an examination no longer offered here):

@@ -15,14 +15,23 @@ import (
 // transaction (DESIGN 3.2, 3.4): a booking builds the draft, a change of examinations or time
 // prices it again, completion issues it with its side effects, a cancellation or no-show voids the
 // draft, and a delete is refused once money has moved. What it writes is stamped with the change's
-// time, by the scheduling service's clock.
-var SessionListener = scheduling.Listener{
-	Actions: []string{scheduling.ActionBooked, scheduling.ActionExaminationsChanged, scheduling.ActionRescheduled,
-		scheduling.ActionCompleted, scheduling.ActionCancelled, scheduling.ActionNoShow, scheduling.ActionDeleted},
-	Hear: func(ctx context.Context, tx pgx.Tx, ch scheduling.Change) error { return hear(ctx, tx, ch.At, ch) },
+// time, by the scheduling service's clock. Processes that serve bookings build their own with
+// NewSessionListener.
+var SessionListener = NewSessionListener()
+
+// NewSessionListener returns a SessionListener that remembers what it last priced bookings from, so
+// that a booking whose prices and patient records have not changed since writes its draft in one
+// round trip (see hints); what it writes is the same either way.
+func NewSessionListener() scheduling.Listener {
+	h := newHints()
+	return scheduling.Listener{
+		Actions: []string{scheduling.ActionBooked, scheduling.ActionExaminationsChanged, scheduling.ActionRescheduled,
+			scheduling.ActionCompleted, scheduling.ActionCancelled, scheduling.ActionNoShow, scheduling.ActionDeleted},
+		Hear: func(ctx context.Context, tx pgx.Tx, ch scheduling.Change) error { return hear(ctx, tx, ch.At, ch, h) },
+	}
 }
 
-func hear(ctx context.Context, tx pgx.Tx, now time.Time, ch scheduling.Change) error {
+func hear(ctx context.Context, tx pgx.Tx, now time.Time, ch scheduling.Change, h *hints) error {
 	sess := ch.Session
 	switch ch.Action {
 	case scheduling.ActionBooked:
@@ -31,13 +40,13 @@ func hear(ctx context.Context, tx pgx.Tx, now time.Time, ch scheduling.Change) e
 			return issueFor(ctx, tx, now, ch.Actor, sess)
 		}
 		v := visitOf(sess)
-		p, err := saveDraft(ctx, tx, now, v, true)
+		p, err := saveDraft(ctx, tx, now, v, true, h)
 		if err == nil && CapturedFrom(ctx) != nil {
 			CapturedFrom(ctx).keep(v, p)
 		}
 		return err
 	case scheduling.ActionExaminationsChanged, scheduling.ActionRescheduled:
-		_, err := saveDraft(ctx, tx, now, visitOf(sess), false)
+		_, err := saveDraft(ctx, tx, now, visitOf(sess), false, h)
 		if errors.Is(err, errNotDraft) {
 			return nil // an issued invoice is immutable: a credit note corrects it
 		}

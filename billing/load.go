@@ -18,7 +18,16 @@ import (
 // examination as asked, followed by its own consumables by item id, then the extra consumables as
 // given.
 func (s *Store) LoadInput(ctx context.Context, v Visit) (Input, error) {
-	l := inputLoad{v: v, in: Input{Date: v.Date, ManualDiscountBP: v.ManualDiscountBP, RedeemPoints: v.RedeemPoints}}
+	l, err := s.load(ctx, v)
+	if err != nil {
+		return Input{}, err
+	}
+	return l.assemble()
+}
+
+// load runs LoadInput's batch and returns its answers.
+func (s *Store) load(ctx context.Context, v Visit) (*inputLoad, error) {
+	l := &inputLoad{v: v, in: Input{Date: v.Date, ManualDiscountBP: v.ManualDiscountBP, RedeemPoints: v.RedeemPoints}}
 	batch := l.queue()
 	var err error
 	if db, ok := s.db.(interface {
@@ -31,9 +40,9 @@ func (s *Store) LoadInput(ctx context.Context, v Visit) (Input, error) {
 		err = s.db.SendBatch(ctx, batch).Close()
 	}
 	if err != nil {
-		return Input{}, err
+		return nil, err
 	}
-	return l.assemble()
+	return l, nil
 }
 
 // inputLoad gathers the answers of LoadInput's batch.
@@ -44,6 +53,10 @@ type inputLoad struct {
 	exams                     map[scheduling.ID]examRow
 	own, extra                []Item
 	policy                    *Policy
+	// catalogVersion is the catalog's version as read with the prices; patientMarked says the patient
+	// has money records of their own (migration 00020).
+	catalogVersion int64
+	patientMarked  bool
 }
 
 // examRow is an examination as priced at one branch.
@@ -59,7 +72,15 @@ func (l *inputLoad) queue() *pgx.Batch {
 	// The branch, whether the patient exists, the loyalty account and the policy with what is left
 	// of its deductible and limit in the visit's year, in one row.
 	b.Queue(`
-		SELECT b.currency, b.tax_rate_bp, pt.id IS NOT NULL, COALESCE(la.points, 0), COALESCE(la.tier_discount_bp, 0),
+		SELECT b.currency, b.tax_rate_bp, pt.id IS NOT NULL, COALESCE(la.points, 0),
+			-- A tier set by staff wins; otherwise the highest of the clinic's tiers the patient reaches.
+			COALESCE(la.tier_discount_bp, (SELECT t.discount_bp FROM loyalty_tiers t
+				WHERE t.threshold <= CASE WHEN (SELECT tier_basis FROM billing_settings) = 'spent'
+						THEN (SELECT COALESCE(sum(iv.paid), 0)::bigint FROM invoices iv
+							WHERE iv.patient_id = $2 AND iv.status IN ('draft', 'issued') AND iv.currency = b.currency)
+						ELSE COALESCE(la.points, 0) END
+				ORDER BY t.threshold DESC LIMIT 1), 0),
+			(SELECT version FROM catalog_version), EXISTS (SELECT 1 FROM billing_patients WHERE patient_id = $2),
 			p.id, p.insurer, p.currency, p.coverage_bp,
 			greatest(p.annual_deductible - COALESCE(u.deductible_used, 0), 0),
 			-- greatest ignores NULL: a policy without a limit must stay without one.
@@ -80,7 +101,7 @@ func (l *inputLoad) queue() *pgx.Batch {
 		var from, to *time.Time
 		var tier int32
 		err := row.Scan(&l.in.Currency, &l.in.TaxRateBP, &l.patientFound, &l.in.Loyalty.Points, &tier,
-			&id, &insurer, &currency, &coverage, &deductible, &p.LimitLeft, &from, &to, &p.ExaminationIDs)
+			&l.catalogVersion, &l.patientMarked, &id, &insurer, &currency, &coverage, &deductible, &p.LimitLeft, &from, &to, &p.ExaminationIDs)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		} else if err != nil {

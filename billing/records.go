@@ -124,12 +124,12 @@ func (s *Store) PutLoyalty(ctx context.Context, actor scheduling.Actor, patientI
 		var tier int32
 		err := tx.QueryRow(ctx, `
 			INSERT INTO loyalty_accounts (patient_id, points, tier_discount_bp, updated_at, updated_by)
-			VALUES ($1, COALESCE($2, 0), COALESCE($3, 0), $4, $5)
+			VALUES ($1, COALESCE($2, 0), $3, $4, $5)
 			ON CONFLICT (patient_id) DO UPDATE SET
 				points = COALESCE($2, loyalty_accounts.points),
 				tier_discount_bp = COALESCE($3, loyalty_accounts.tier_discount_bp),
 				updated_at = $4, updated_by = $5
-			RETURNING points, tier_discount_bp`, patientID, in.Points, in.TierDiscountBP, now, string(actor)).
+			RETURNING points, COALESCE(tier_discount_bp, 0)`, patientID, in.Points, in.TierDiscountBP, now, string(actor)).
 			Scan(&a.Points, &tier)
 		a.TierDiscountBP = int64(tier)
 		if err != nil {
@@ -229,7 +229,7 @@ func (s *Store) Loyalty(ctx context.Context, patientID scheduling.ID) (*LoyaltyA
 	}
 	a := &LoyaltyAccount{PatientID: patientID}
 	var tier int32
-	err := s.db.QueryRow(ctx, `SELECT points, tier_discount_bp, updated_at FROM loyalty_accounts WHERE patient_id = $1`, patientID).
+	err := s.db.QueryRow(ctx, `SELECT points, COALESCE(tier_discount_bp, 0), updated_at FROM loyalty_accounts WHERE patient_id = $1`, patientID).
 		Scan(&a.Points, &tier, &a.UpdatedAt)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("load loyalty account: %w", err)

@@ -153,23 +153,28 @@ func run(ctx context.Context, o options) (int, error) {
 		return 1, err
 	}
 	defer stopProfile()
+	meter := &cpuMeter{admin: admin, db: loadDB}
 	var rounds []round
 	for i := range o.rounds {
 		// Each round books its own stretch of days, so no round finds the slots of another taken.
 		first := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 30+60*i)
 		checkpoint(ctx, admin)
 		fmt.Printf("round %d: booking for %s with %d clients at %s\n", i+1, o.duration, o.clients, baseURL)
+		before := meter.sample(ctx)
 		res, err := runLoad(ctx, baseURL, c, first, o.duration)
 		if err != nil {
 			return 1, err
 		}
+		after := meter.sample(ctx)
 		checkpoint(ctx, admin)
 		fmt.Printf("round %d: pgbench on %s (scale %d): -c %d -T %s\n", i+1, benchDB, pgbenchScale, o.pgbenchClients, o.duration)
 		tps, err := bench.benchmark(ctx, benchDB, o.pgbenchClients, o.duration)
 		if err != nil {
 			return 1, err
 		}
-		rounds = append(rounds, round{res, tps})
+		r := round{res: res, tps: tps}
+		r.cpuSelf, r.cpuDB, r.cpuOK = perBooking(before, after, res.booked+res.failed)
+		rounds = append(rounds, r)
 	}
 	return report(o, rounds), nil
 }
@@ -178,6 +183,10 @@ func run(ctx context.Context, o options) (int, error) {
 type round struct {
 	res *loadResult
 	tps float64
+	// cpuSelf and cpuDB are the CPU each booking took in this process (clients and server) and in
+	// the database's backends, when cpuOK.
+	cpuSelf, cpuDB time.Duration
+	cpuOK          bool
 }
 
 func (r round) ratio() float64 { return float64(r.res.booked) / r.res.elapsed.Seconds() / r.tps }
@@ -194,6 +203,10 @@ func report(o options, rounds []round) int {
 		fmt.Printf("round %d: bookings %d in %.1fs = %.1f/s (p50 %.1fms, p99 %.1fms), errors %d; pgbench (default TPC-B, %d clients) %.1f tps; ratio %.2f\n",
 			i+1, res.booked, res.elapsed.Seconds(), float64(res.booked)/res.elapsed.Seconds(), ms(res.percentile(50)),
 			ms(res.percentile(99)), res.failed, o.pgbenchClients, r.tps, r.ratio())
+		if r.cpuOK {
+			fmt.Printf("round %d: CPU per booking: %.0fµs in this process (clients and server), %.0fµs in the database\n",
+				i+1, float64(r.cpuSelf)/float64(time.Microsecond), float64(r.cpuDB)/float64(time.Microsecond))
+		}
 		booked, failed = booked+res.booked, failed+res.failed
 		shown = append(shown, res.shown...)
 	}

@@ -8,8 +8,8 @@ import (
 	"clinic/scheduling/record"
 )
 
-// All returns the listeners, in the order they are called: records first, so that a delete refused
+// All returns new listeners, in the order they are called: records first, so that a delete refused
 // for a clinical record is refused before billing looks at money.
 func All() []scheduling.Listener {
-	return []scheduling.Listener{record.KeepRecords, billing.SessionListener}
+	return []scheduling.Listener{record.KeepRecords, billing.NewSessionListener()}
 }
