@@ -282,7 +282,17 @@ func TestInboxRejectNeedsAReason(t *testing.T) {
 	p = br.post(requestLink(r.ID)+"/reject", url.Values{"csrf": {token}, "reason": {"Asked for a service we do not offer"}})
 	require.Equal(t, http.StatusSeeOther, p.status)
 	require.Equal(t, inbox.StatusRejected, ib.status(t, r.ID))
-	require.Contains(t, br.get(requestLink(r.ID)).body, "Rejected: Asked for a service we do not offer")
+	p = br.get(requestLink(r.ID))
+	require.Contains(t, p.body, "Rejected: Asked for a service we do not offer")
+	require.NotContains(t, p.body, "/convert", "a rejected request is not booked")
+	require.NotContains(t, p.body, `action="/console/inbox/`+r.ID.String()+`/reject"`)
+
+	// A booking sent from a page opened before the rejection is refused, and says why.
+	p = br.post(requestLink(r.ID)+"/convert", url.Values{"csrf": {token}, "start": {ib.clinic.At(6, 9, 0).Format(time.RFC3339)},
+		"doctor": {ib.clinic.Doctor.ID.String()}})
+	require.Equal(t, http.StatusConflict, p.status)
+	require.Contains(t, p.body, "is rejected and cannot be converted")
+	require.Equal(t, 0, ib.sessionCount(t))
 }
 
 func TestInboxReplyAssignAndHandBack(t *testing.T) {
@@ -306,6 +316,12 @@ func TestInboxReplyAssignAndHandBack(t *testing.T) {
 	require.Contains(t, page.body, `ir-delivery-queued`)
 	require.Contains(t, page.body, "receptionist@clinic.test")
 	require.Contains(t, page.body, "Hand back to the bot", "a reply takes the conversation from the bot")
+	thread := br.get(requestLink(r.ID) + "?fragment=thread")
+	require.Equal(t, http.StatusOK, thread.status)
+	require.NotContains(t, thread.body, "<html", "the live part alone")
+	require.Contains(t, thread.body, "Good morning Rui, which day suits you?")
+	summary := br.get(requestLink(r.ID) + "?fragment=summary")
+	require.Contains(t, summary.body, "In progress")
 	require.Equal(t, inbox.StatusInProgress, ib.status(t, r.ID))
 	p := br.post(requestLink(r.ID)+"/reply", url.Values{"csrf": {token}, "text": {" "}})
 	require.Equal(t, http.StatusUnprocessableEntity, p.status)
@@ -373,4 +389,12 @@ func nextEvent(t *testing.T, got <-chan string) string {
 		t.Fatal("no event")
 		return ""
 	}
+}
+
+func TestInboxIsHiddenWithoutOne(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	br := tb.signedIn(t, access.Receptionist)
+	require.NotContains(t, br.get("/console/").body, `href="/console/inbox"`)
+	require.Equal(t, http.StatusNotFound, br.get("/console/inbox").status)
 }
