@@ -35,14 +35,17 @@ type Request struct {
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
 	ConvertedAt  *time.Time `json:"converted_at,omitempty"`
+	// Handover is true while staff hold the request's conversation (the bot stays quiet).
+	Handover bool `json:"handover"`
 }
 
 const requestColumns = `r.id, r.channel, r.status, r.conversation_id, r.name, r.phone, r.lang,
 	r.examination_id, r.branch_id, r.doctor_id, r.preferred_start, r.message, r.fields,
 	r.assignee_id, COALESCE(u.email, ''), COALESCE(r.reject_reason, ''), r.patient_id, r.session_id,
-	r.confirmation, r.created_at, r.updated_at, r.converted_at`
+	r.confirmation, r.created_at, r.updated_at, r.converted_at, COALESCE(rc.handover, false)`
 
-const requestFrom = ` FROM requests r LEFT JOIN users u ON u.id = r.assignee_id`
+const requestFrom = ` FROM requests r LEFT JOIN users u ON u.id = r.assignee_id
+	LEFT JOIN conversations rc ON rc.id = r.conversation_id`
 
 func scanRequest(row pgx.Row) (*Request, error) {
 	var r Request
@@ -50,7 +53,7 @@ func scanRequest(row pgx.Row) (*Request, error) {
 	err := row.Scan(&r.ID, &r.Channel, &r.Status, &r.ConversationID, &r.Name, &r.Phone, &r.Lang,
 		&r.Requested.ExaminationID, &r.Requested.BranchID, &r.Requested.DoctorID, &r.Requested.Start,
 		&r.Requested.Text, &fields, &r.AssigneeID, &r.Assignee, &r.RejectReason, &r.PatientID, &r.SessionID,
-		&r.Confirmation, &r.CreatedAt, &r.UpdatedAt, &r.ConvertedAt)
+		&r.Confirmation, &r.CreatedAt, &r.UpdatedAt, &r.ConvertedAt, &r.Handover)
 	if err != nil {
 		return nil, err
 	}
