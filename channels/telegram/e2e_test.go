@@ -29,10 +29,12 @@ type stack struct {
 	api     *telegramtest.API
 	bot     *telegram.Bot
 	store   *inbox.Store
+	gw      *channels.Gateway
 	webhook string
 }
 
-func setupStack(t testing.TB) *stack {
+// setupStack builds the stack; deliver false leaves the outbox stopped, so replies stay queued.
+func setupStack(t testing.TB, deliver ...bool) *stack {
 	t.Helper()
 	sb := schedtest.New(t)
 	st := &stack{Bundle: sb, clinic: schedtest.NewClinic(t, sb.Svc), api: telegramtest.New(t)}
@@ -44,17 +46,20 @@ func setupStack(t testing.TB) *stack {
 	ob.Use(st.store, queue.New(sb.Pool, sb.Svc))
 	rdb, prefix := dbtest.NewRedis(t)
 	gw := channels.NewGateway(sb.Pool, log, sb.Svc.Now, sb.Svc, st.store, rdb, prefix, "https://clinic.example")
+	st.gw = gw
 	st.bot, err = telegram.New(telegram.Config{Token: telegramtest.Token, WebhookSecret: secret,
 		Endpoint: st.api.Endpoint(), BaseURL: "https://clinic.example"},
 		telegram.Deps{Logger: log, Handler: gw, Refuser: telegram.NewStoreRefuser(sb.Pool, st.store), Now: sb.Svc.Now})
 	require.NoError(t, err)
 	ob.Register(inbox.Telegram, st.bot)
-	require.NoError(t, ob.Start(context.Background()))
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		require.NoError(t, ob.Stop(ctx))
-	})
+	if len(deliver) == 0 || deliver[0] {
+		require.NoError(t, ob.Start(context.Background()))
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			require.NoError(t, ob.Stop(ctx))
+		})
+	}
 	srv := httptest.NewServer(st.bot)
 	t.Cleanup(srv.Close)
 	st.webhook = srv.URL + telegram.WebhookPath
