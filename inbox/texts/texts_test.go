@@ -1,6 +1,8 @@
 package texts
 
 import (
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -50,4 +52,16 @@ func TestLangAndDir(t *testing.T) {
 	require.False(t, Supported("ru"))
 	require.Equal(t, "rtl", Dir("ar"))
 	require.Equal(t, "ltr", Dir("en"))
+}
+
+// verbs are the fmt verbs of a format, in order, without argument indexes.
+var verbs = regexp.MustCompile(`%(?:\[\d+\])?[-+# 0]*\d*(?:\.\d+)?[a-zA-Z]`)
+
+func TestEveryLanguageTakesTheSameArguments(t *testing.T) {
+	t.Parallel()
+	for _, key := range Keys("en") {
+		en := verbs.FindAllString(strings.ReplaceAll(T("en", key), "%%", ""), -1)
+		ar := verbs.FindAllString(strings.ReplaceAll(T("ar", key), "%%", ""), -1)
+		require.Len(t, ar, len(en), "%s: the Arabic text takes %v, the English %v", key, ar, en)
+	}
 }
