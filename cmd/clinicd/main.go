@@ -55,6 +55,7 @@ const usage = `usage:
   clinicd token revoke TOKEN_ID
   clinicd token check < TOKEN_FILE
   clinicd user create --email EMAIL --role ROLE [--doctor DOCTOR_ID] [--password PASSWORD]
+  clinicd whatsapp link [--phone +E164]
 --doctor is required with --role doctor and refused with any other role.`
 
 // commands are the sub-commands that take a second word ("token create").
@@ -86,7 +87,7 @@ func run(ctx context.Context, args []string) error {
 	case "help", "-h", "--help":
 		fmt.Println(usage)
 		return nil
-	case "token", "user":
+	case "token", "user", "whatsapp":
 		if len(args) == 1 {
 			return fmt.Errorf("%s needs a sub-command\n%s", cmd, usage)
 		}
