@@ -57,9 +57,12 @@ type requestView struct {
 	ReplyKey, ReplyText string
 	Users               []option
 	Suggested           *inboxSlot
-	Asks                string // what the suggested slot was asked as, when it differs
-	Picker              pickerView
-	Alternatives        []inboxSlot
+	// Asks is the time the patient asked for when the suggestion differs; AsksPast says it has passed
+	// (else it is taken).
+	Asks         string
+	AsksPast     bool
+	Picker       pickerView
+	Alternatives []inboxSlot
 	// Errors by form: "convert", "reply", "reject", "assign", "handback".
 	Errors       map[string]string
 	Result       *convertResult

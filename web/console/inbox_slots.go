@@ -35,6 +35,7 @@ func (con *Console) pickSlots(ctx context.Context, v *requestView, cat *catalog,
 		v.Suggested = s
 		if s != nil && q.Start != nil && !sameStart(s.Start, *q.Start) {
 			v.Asks = q.Start.In(cat.zone(&p.Branch)).Format("Mon 2 Jan 15:04")
+			v.AsksPast = q.Start.Before(con.now())
 		}
 	}
 	// The picker starts from the request's choices; its own form changes them, and stays open then.

@@ -398,3 +398,14 @@ func TestInboxIsHiddenWithoutOne(t *testing.T) {
 	require.NotContains(t, br.get("/console/").body, `href="/console/inbox"`)
 	require.Equal(t, http.StatusNotFound, br.get("/console/inbox").status)
 }
+
+func TestInboxSuggestsTheFirstFreeTimeAfterATakenOne(t *testing.T) {
+	t.Parallel()
+	ib := setupInbox(t, false)
+	start := ib.clinic.At(5, 9, 0)
+	schedtest.Must(ib.Svc.Book(context.Background(), "desk", ib.clinic.Booking(start)))(t)
+	r := ib.webRequest(t, "w-101", "Ana Lopes", &start)
+	p := ib.signedIn(t, access.Receptionist).get(requestLink(r.ID))
+	require.Contains(t, p.body, "Book Tue 5 Jan at 09:30 with "+ib.clinic.Doctor.Name)
+	require.Contains(t, p.body, "The patient asked for Tue 5 Jan 09:00, which is taken")
+}
