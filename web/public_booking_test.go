@@ -254,3 +254,43 @@ func TestBookingWithoutInboxIsUnavailable(t *testing.T) {
 	require.Equal(t, http.StatusServiceUnavailable, status, body)
 	require.Equal(t, "booking_unavailable", errCode(body))
 }
+
+func TestChatWidgetLoaderAndCORS(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	req, err := http.NewRequest(http.MethodGet, tb.url+"/chat.js", nil)
+	require.NoError(t, err)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, "text/javascript; charset=utf-8", resp.Header.Get("Content-Type"))
+	require.Equal(t, "public, max-age=86400", resp.Header.Get("Cache-Control"))
+	js := string(raw)
+	require.Contains(t, js, `"src":"/assets/chat-widget.`)
+	require.Contains(t, js, "تحدث معنا", "the widget's own words in each language")
+	widget := between(js, `"src":"`, `"`)
+	resp, err = http.Get(tb.url + widget)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Equal(t, "public, max-age=31536000, immutable", resp.Header.Get("Cache-Control"))
+
+	// Another site's page may read the chat's answers, even a refusal.
+	req, err = http.NewRequest(http.MethodPost, tb.url+"/api/v1/public/chat", strings.NewReader(`{"text": "Hi"}`))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "text/plain;charset=UTF-8")
+	req.Header.Set("Origin", "https://harbour-clinic.example")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "this server runs no chat")
+	require.Equal(t, "*", resp.Header.Get("Access-Control-Allow-Origin"))
+	// The form's endpoints stay same-origin.
+	resp, err = http.Get(tb.url + "/book")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
+}
