@@ -23,7 +23,8 @@ const maxCallbackData = 64
 const shortLabel = 16
 
 // Deliver sends one message to a patient: choices become an inline keyboard whose buttons answer with
-// the choice's id, and a request for the phone becomes a reply keyboard with a contact button. A 429
+// the choice's id, and a request for the phone becomes a reply keyboard with a contact button; a
+// text longer than one Telegram message goes in several. A 429
 // answers *channels.RetryAfter with Telegram's retry_after; an unknown chat or a bot the patient blocked
 // wraps channels.ErrPermanent; anything else is worth retrying.
 func (b *Bot) Deliver(ctx context.Context, msg inbox.Outbound) error {
@@ -31,16 +32,61 @@ func (b *Bot) Deliver(ctx context.Context, msg inbox.Outbound) error {
 	if err != nil {
 		return fmt.Errorf("telegram chat id %q: %w", msg.Address, channels.ErrPermanent)
 	}
-	out, err := message(chatID, msg)
+	out, err := messages(chatID, msg)
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	if _, err := b.api(ctx).Request(out); err != nil {
-		return classify(err)
+	api := b.api(ctx)
+	for _, m := range out {
+		if _, err := api.Request(m); err != nil {
+			return classify(err)
+		}
 	}
 	return nil
+}
+
+// maxText is the most characters one Telegram message carries (Telegram's limit is 4096, counted in
+// UTF-16 units, so runes are kept well below it).
+const maxText = 4000
+
+// messages builds the Telegram messages for msg: one, or a text too long for one split at line or
+// word ends, the keyboard on the last part.
+func messages(chatID int64, msg inbox.Outbound) ([]tgbotapi.MessageConfig, error) {
+	last, err := message(chatID, msg)
+	if err != nil {
+		return nil, err
+	}
+	parts := split(msg.Text, maxText)
+	out := make([]tgbotapi.MessageConfig, 0, len(parts))
+	for _, p := range parts[:len(parts)-1] {
+		out = append(out, tgbotapi.NewMessage(chatID, p))
+	}
+	last.Text = parts[len(parts)-1]
+	return append(out, last), nil
+}
+
+// split cuts text into parts of at most n runes, at the last line break or space before the limit
+// where there is one.
+func split(text string, n int) []string {
+	var parts []string
+	r := []rune(text)
+	for len(r) > n {
+		cut := n
+		for i := n; i > n/2; i-- {
+			if r[i] == '\n' || r[i] == ' ' {
+				cut = i
+				break
+			}
+		}
+		parts = append(parts, string(r[:cut]))
+		r = r[cut:]
+		for len(r) > 0 && (r[0] == '\n' || r[0] == ' ') {
+			r = r[1:]
+		}
+	}
+	return append(parts, string(r))
 }
 
 // message builds the Telegram message for msg.

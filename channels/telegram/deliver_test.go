@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/require"
 
@@ -109,4 +111,25 @@ func TestDeliverStopsWithItsContext(t *testing.T) {
 	cancel()
 	err := tb.bot.Deliver(ctx, inbox.Outbound{Channel: inbox.Telegram, Address: "501", Text: "hi"})
 	require.ErrorIs(t, err, context.Canceled)
+}
+
+func TestDeliverSplitsATextTooLongForOneMessage(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	line := strings.Repeat("word ", 199) + "end.\n" // 1,000 characters
+	text := strings.Repeat(line, 9)
+	err := tb.bot.Deliver(context.Background(), inbox.Outbound{Channel: inbox.Telegram, Address: "501", Text: text,
+		Choices: []inbox.Choice{{ID: "ok", Label: "OK"}}})
+	require.NoError(t, err)
+	sent := tb.api.Calls("sendMessage")
+	require.Len(t, sent, 3)
+	var joined []string
+	for i, c := range sent {
+		part := c.Params.Get("text")
+		require.LessOrEqual(t, utf8.RuneCountInString(part), 4000)
+		require.True(t, strings.HasSuffix(strings.TrimSpace(part), "end."), "part %d is cut at a line's end", i)
+		joined = append(joined, part)
+		require.Equal(t, i == 2, c.Params.Get("reply_markup") != "", "only the last part has the keyboard")
+	}
+	require.Equal(t, text, strings.Join(joined, "\n"))
 }
