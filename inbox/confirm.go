@@ -54,6 +54,8 @@ type link struct {
 	lang                                string
 }
 
+// openLink finds and locks the live link of token. A link works until its visit ends, later when the
+// visit was moved later since the link was made.
 func (s *Store) openLink(ctx context.Context, tx pgx.Tx, token string) (*link, error) {
 	if token == "" || len(token) > 100 {
 		return nil, errUnknownLink()
@@ -62,9 +64,9 @@ func (s *Store) openLink(ctx context.Context, tx pgx.Tx, token string) (*link, e
 	var l link
 	err := tx.QueryRow(ctx, `SELECT l.id, l.request_id, l.session_id, l.patient_id, l.phone, l.confirmed_at,
 			r.conversation_id, COALESCE(NULLIF(c.lang, ''), r.lang)
-		FROM confirm_links l JOIN requests r ON r.id = l.request_id
+		FROM confirm_links l JOIN requests r ON r.id = l.request_id JOIN sessions s ON s.id = l.session_id
 		LEFT JOIN conversations c ON c.id = r.conversation_id
-		WHERE l.token_hash = $1 AND l.expires_at > $2
+		WHERE l.token_hash = $1 AND GREATEST(l.expires_at, s.ends_at) > $2
 		FOR UPDATE OF l`, sum[:], s.now()).
 		Scan(&l.id, &l.requestID, &l.sessionID, &l.patientID, &l.phone, &l.confirmedAt, &l.convID, &l.lang)
 	if errors.Is(err, pgx.ErrNoRows) {

@@ -102,3 +102,16 @@ func TestCancelByLinkUpToTheCutOff(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, v.TrackingURL, "a cancelled visit has no place in the queue")
 }
+
+func TestALinkFollowsItsVisitWhenItMovesLater(t *testing.T) {
+	t.Parallel()
+	b := inboxtest.New(t)
+	ctx := context.Background()
+	_, conv, token := converted(t, b, inbox.WebForm)
+	_, err := b.Svc.Reschedule(ctx, "desk", conv.SessionID, scheduling.RescheduleInput{Start: b.Clinic.At(6, 9, 0)})
+	require.NoError(t, err)
+	*b.Clock = b.Clinic.At(5, 12, 0) // after the visit's first time, before its new one
+	v, err := b.Store.Confirm(ctx, token)
+	require.NoError(t, err)
+	require.Equal(t, 6, v.Start.Day())
+}
