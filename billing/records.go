@@ -2,7 +2,6 @@ package billing
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -90,59 +89,6 @@ func (s *Store) AddPackage(ctx context.Context, actor scheduling.Actor, patientI
 	return p, nil
 }
 
-// LoyaltyAccount is a patient's loyalty points and tier discount.
-type LoyaltyAccount struct {
-	PatientID      scheduling.ID `json:"patient_id"`
-	Points         int64         `json:"points"`
-	TierDiscountBP int64         `json:"tier_discount_bp"`
-	// UpdatedAt is when staff last changed the account; nil while it has never been opened.
-	UpdatedAt *time.Time `json:"updated_at"`
-}
-
-// LoyaltyInput is a staff adjustment: the fields given replace the current values, the others stay.
-type LoyaltyInput struct {
-	TierDiscountBP *int64 `json:"tier_discount_bp"`
-	Points         *int64 `json:"points"`
-}
-
-// PutLoyalty opens or adjusts a patient's loyalty account.
-func (s *Store) PutLoyalty(ctx context.Context, actor scheduling.Actor, patientID scheduling.ID, in LoyaltyInput) (*LoyaltyAccount, error) {
-	switch {
-	case in.TierDiscountBP != nil && (*in.TierDiscountBP < 0 || *in.TierDiscountBP > BasisPoints):
-		return nil, scheduling.Rule("out_of_range", "tier_discount_bp must be between 0 and 10000, got %d", *in.TierDiscountBP)
-	case in.Points != nil && *in.Points < 0:
-		return nil, scheduling.Rule("negative_amount", "points must not be negative")
-	case in.Points != nil && *in.Points > MaxPoints:
-		return nil, scheduling.Rule("out_of_range", "points may be at most %d", int64(MaxPoints))
-	}
-	now := s.now()
-	a := &LoyaltyAccount{PatientID: patientID, UpdatedAt: &now}
-	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
-		if err := patientExists(ctx, tx, patientID); err != nil {
-			return err
-		}
-		var tier int32
-		err := tx.QueryRow(ctx, `
-			INSERT INTO loyalty_accounts (patient_id, points, tier_discount_bp, updated_at, updated_by)
-			VALUES ($1, COALESCE($2, 0), $3, $4, $5)
-			ON CONFLICT (patient_id) DO UPDATE SET
-				points = COALESCE($2, loyalty_accounts.points),
-				tier_discount_bp = COALESCE($3, loyalty_accounts.tier_discount_bp),
-				updated_at = $4, updated_by = $5
-			RETURNING points, COALESCE(tier_discount_bp, 0)`, patientID, in.Points, in.TierDiscountBP, now, string(actor)).
-			Scan(&a.Points, &tier)
-		a.TierDiscountBP = int64(tier)
-		if err != nil {
-			return fmt.Errorf("save loyalty account: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return a, nil
-}
-
 func cleanName(field, s string) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", scheduling.Invalid("invalid_text", "%s is not valid UTF-8 text", field)
@@ -220,20 +166,4 @@ func (s *Store) Packages(ctx context.Context, patientID scheduling.ID) ([]Patien
 		p.Uses, p.UsesLeft = int64(uses), int64(left)
 		return p, err
 	})
-}
-
-// Loyalty returns a patient's loyalty account; a patient without one has no points and no tier.
-func (s *Store) Loyalty(ctx context.Context, patientID scheduling.ID) (*LoyaltyAccount, error) {
-	if err := patientExists(ctx, s.db, patientID); err != nil {
-		return nil, err
-	}
-	a := &LoyaltyAccount{PatientID: patientID}
-	var tier int32
-	err := s.db.QueryRow(ctx, `SELECT points, COALESCE(tier_discount_bp, 0), updated_at FROM loyalty_accounts WHERE patient_id = $1`, patientID).
-		Scan(&a.Points, &tier, &a.UpdatedAt)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return nil, fmt.Errorf("load loyalty account: %w", err)
-	}
-	a.TierDiscountBP = int64(tier)
-	return a, nil
 }

@@ -22,6 +22,8 @@ func (s *Server) billingRoutes(api *gin.RouterGroup) {
 	api.GET("/patients/:id/packages", allow(desk...), h.listPackages)
 	api.GET("/patients/:id/insurance", allow(desk...), h.getInsurance)
 	api.GET("/patients/:id/loyalty", allow(desk...), h.getLoyalty)
+	api.GET("/settings/loyalty", allow(desk...), h.getLoyaltyRules)
+	api.PUT("/settings/loyalty", allow(managers...), h.putLoyaltyRules)
 	h.invoiceRoutes(api)
 	s.reportRoutes(api)
 }
@@ -79,5 +81,18 @@ func (h billingHandlers) getInsurance(c *gin.Context) {
 func (h billingHandlers) getLoyalty(c *gin.Context) {
 	if id, ok := pathID(c, "patient"); ok {
 		ok200(c, h.s, func() (any, error) { return h.store.Loyalty(c.Request.Context(), id) })
+	}
+}
+
+// getLoyaltyRules answers GET /api/v1/settings/loyalty: the points rate and the tiers.
+func (h billingHandlers) getLoyaltyRules(c *gin.Context) {
+	ok200(c, h.s, func() (any, error) { return h.store.LoyaltyRules(c.Request.Context()) })
+}
+
+// putLoyaltyRules answers PUT /api/v1/settings/loyalty: the fields given replace the rules'.
+func (h billingHandlers) putLoyaltyRules(c *gin.Context) {
+	var in billing.LoyaltyRulesInput
+	if decode(c, &in) {
+		ok200(c, h.s, func() (any, error) { return h.store.PutLoyaltyRules(c.Request.Context(), in) })
 	}
 }
