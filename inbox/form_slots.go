@@ -16,7 +16,8 @@ const alternativeDays = 7
 
 // FreeSlots lists the slots the public form offers from one day to another (inclusive, local to the
 // branch): real free slots of the examination at the branch, with the doctor when one is given, within
-// the web form's notice and horizon (DESIGN 3.1), less those free leaves out (slots held in a chat).
+// the web form's notice and horizon (DESIGN 3.1), less those free leaves out (slots held in a chat);
+// when free fails, every free slot is offered.
 func (s *Store) FreeSlots(ctx context.Context, branchID, examID ID, doctorID *ID, from, to scheduling.Date, free SlotFilter) ([]scheduling.Slot, error) {
 	q := scheduling.AvailabilityQuery{BranchID: branchID, ExaminationIDs: []ID{examID}, From: from, To: to,
 		Channel: scheduling.ChannelWebForm}
@@ -27,10 +28,17 @@ func (s *Store) FreeSlots(ctx context.Context, branchID, examID ID, doctorID *ID
 	if err != nil {
 		return nil, err
 	}
-	if free != nil && len(slots) > 0 {
-		return free(ctx, slots)
+	if free == nil || len(slots) == 0 {
+		return slots, nil
 	}
-	return slots, nil
+	kept, err := free(ctx, slots)
+	if err != nil {
+		// Holds live in Redis; when it does not answer, the form still offers the free slots
+		// (DESIGN 7: the web form keeps working), and the request is re-checked at conversion.
+		s.log.WarnContext(ctx, "booking form: slot holds could not be read; offering every free slot", "err", err)
+		return slots, nil
+	}
+	return kept, nil
 }
 
 // slot checks that the picked start is still free; when no doctor was asked for, the request names

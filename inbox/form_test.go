@@ -212,8 +212,15 @@ func TestSubmitFormPicksARealFreeSlot(t *testing.T) {
 	_, _, err = b.Store.SubmitForm(ctx, in(at(11, 0), "c"), nil)
 	require.NoError(t, err)
 
+	// Redis down, the holds unknown: the form still takes the time.
+	down := func(context.Context, []scheduling.Slot) ([]scheduling.Slot, error) {
+		return nil, errors.New("dial tcp 127.0.0.1:6379: connection refused")
+	}
+	_, _, err = b.Store.SubmitForm(ctx, in(at(11, 30), "e"), down)
+	require.NoError(t, err)
+
 	// Picking a time without saying where is refused next to the time.
-	bad := in(at(11, 30), "d")
+	bad := in(at(12, 0), "d")
 	bad.BranchID = nil
 	_, _, err = b.Store.SubmitForm(ctx, bad, nil)
 	require.Equal(t, "time_needs_examination", formErrors(t, err)["preferred_start"].Code)

@@ -257,3 +257,24 @@ func TestBrowserChatWidget(t *testing.T) {
 	require.Equal(t, "Ana Lima", reqs[0].Name)
 	require.True(t, reqs[0].Requested.Start.Equal(site.c.At(5, 10, 0)))
 }
+
+// TestBrowserChatWidgetUnavailable: on a server whose chat cannot answer, the widget says so and
+// offers the booking form instead.
+func TestBrowserChatWidgetUnavailable(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html lang="ar"><body><p id="host-text">عيادة الميناء</p><script src="%s/chat.js" async></script></body></html>`, tb.url)
+	}))
+	t.Cleanup(host.Close)
+	p := newPhone(t)
+	shadow := `var r = document.getElementById("clinic-chat-root"); var s = r && r.shadowRoot; `
+	p.run(chromedp.Navigate(strings.Replace(host.URL, "127.0.0.1", "localhost", 1)), chromedp.WaitVisible(chromedp.CSS("#host-text")))
+	p.waitFor(shadow+`return s ? s.querySelector(".open").textContent : ""`, "تحدث معنا")
+	require.Equal(t, "rtl", p.eval(shadow+`return s.querySelector(".wrap").dir`), "the site's language, right to left")
+	p.eval(shadow + `s.querySelector(".open").click(); return ""`)
+	p.waitFor(shadow+`return s.querySelector(".log").textContent`, "المحادثة غير متاحة الآن")
+	require.Equal(t, tb.url+"/book?lang=ar", p.eval(shadow+`return s.querySelector(".log a").href`))
+	require.Equal(t, "نموذج الحجز", p.eval(shadow+`return s.querySelector(".log a").textContent`))
+}
