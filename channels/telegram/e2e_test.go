@@ -236,3 +236,18 @@ func TestTheSameUpdateTwiceIsOneStoredMessage(t *testing.T) {
 	require.Equal(t, 1, st.count(t, `SELECT count(*) FROM messages WHERE direction = 'in'`))
 	require.Equal(t, len(first), st.count(t, `SELECT count(*) FROM messages WHERE direction = 'out'`))
 }
+
+func TestAForeignContactIsOnlyStoredWhileStaffHoldTheConversation(t *testing.T) {
+	t.Parallel()
+	st := setupStack(t)
+	maria := telegramtest.Patient{ID: 7004, FirstName: "Maria", Lang: "en"}
+	require.NotEmpty(t, st.post(t, maria.Text(400, "hello")))
+	conv, _, _, err := st.store.Receive(context.Background(), nil, inbox.Inbound{Channel: inbox.Telegram, Address: "7004",
+		ExternalID: "401", Text: "human"})
+	require.NoError(t, err)
+	conv.Handover = true
+	require.NoError(t, st.store.UpdateConversation(context.Background(), nil, conv))
+
+	require.Empty(t, st.post(t, maria.Contact(402, 9999, "+351 913 000 999")))
+	require.Equal(t, 1, st.count(t, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND external_id = '402'`))
+}

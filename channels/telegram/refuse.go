@@ -25,7 +25,8 @@ func NewStoreRefuser(pool *pgxpool.Pool, store *inbox.Store) *StoreRefuser {
 }
 
 // Refuse records in (a contact that is not the sender's, without its number) and queues the refusal
-// once: a second delivery of the same update does nothing.
+// once: a second delivery of the same update does nothing, and none is queued while staff hold the
+// conversation.
 func (r *StoreRefuser) Refuse(ctx context.Context, in inbox.Inbound) error {
 	in.Phone = ""
 	in.Text = texts.T(in.Lang, "telegram.contact_received")
@@ -34,7 +35,8 @@ func (r *StoreRefuser) Refuse(ctx context.Context, in inbox.Inbound) error {
 		if err != nil {
 			return fmt.Errorf("storing a shared contact: %w", err)
 		}
-		if dup {
+		if dup || conv.Handover {
+			// While staff hold the conversation the bot stays quiet; they see the message.
 			return nil
 		}
 		lang := conv.Lang
