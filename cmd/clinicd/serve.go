@@ -83,12 +83,27 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		Listeners: listeners.All()})
 	acc := access.NewStore(pool, time.Now)
 	go acc.WatchRevocations(ctx, pool, logger)
-	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Feed: feed, Done: ctx.Done(),
-		Now: time.Now, Config: console.Config{ClinicName: cfg.ClinicName, TrustProxy: cfg.TrustProxy, PublicBaseURL: cfg.BaseURL}})
+	gw, err := newGateway(cfg, logger, pool, rdb, sched)
 	if err != nil {
 		return err
 	}
-	handler := web.NewHandler(web.Deps{
+	if err := gw.start(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownGrace)
+		defer cancel()
+		if err := gw.stop(stopCtx); err != nil {
+			logger.Warn("outbox stop", "err", err)
+		}
+	}()
+	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Feed: feed, Done: ctx.Done(),
+		Now: time.Now, Inbox: gw.inbox, InboxFeed: gw.feed, Channels: gw.health,
+		Config: console.Config{ClinicName: cfg.ClinicName, TrustProxy: cfg.TrustProxy, PublicBaseURL: cfg.BaseURL}})
+	if err != nil {
+		return err
+	}
+	deps := web.Deps{
 		Logger:     logger,
 		Pool:       pool,
 		Redis:      rdb,
@@ -99,7 +114,15 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		Console:    con,
 		Records:    record.NewStore(pool, time.Now),
 		Public:     web.PublicConfig{BaseURL: cfg.BaseURL, RateLimit: cfg.PublicRateLimit, TrustProxy: cfg.TrustProxy},
-	})
+		Inbox:      gw.inbox,
+		Chat:       gw.chat,
+		Outbox:     gw.outbox,
+		Channels:   gw.health,
+	}
+	if gw.telegram != nil {
+		deps.Telegram = gw.telegram
+	}
+	handler := web.NewHandler(deps)
 	srv := &http.Server{
 		Addr:              cfg.Addr,
 		Handler:           handler,
