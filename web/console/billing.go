@@ -41,6 +41,9 @@ func (con *Console) billingRoutes(in *gin.RouterGroup) {
 	desk.POST("/patients/:id/insurance", con.setInsurance)
 	in.POST("/patients/:id/loyalty", con.allow(managerRoles...), con.adjustLoyalty)
 	con.consumablesRoutes(in)
+	loyalty := in.Group("/settings/loyalty", con.allow(managerRoles...))
+	loyalty.GET("", con.loyaltyRules)
+	loyalty.POST("", con.saveLoyaltyRules)
 	con.reportRoutes(in)
 }
 

@@ -63,10 +63,12 @@ func (con *Console) settings(c *gin.Context) {
 		{Title: "Clinic", Links: []settingsLink{
 			{"Branches", Prefix + "/settings/branches", "Each location: its time zone, currency, tax, opening hours and rooms."},
 			{"Doctors", Prefix + "/settings/doctors", "Who works where: weekly attendance at each branch, leave and changed hours."},
+			{"Channels", channelsPath, "WhatsApp's link to the clinic's phone, and whether each way patients write in works."},
 		}},
 		{Title: "Care and records", Links: []settingsLink{
 			{"Examinations", Prefix + "/settings/examinations", "What can be booked: durations, prices, rooms and service hours."},
 			{"Consumables and commission", Prefix + "/settings/consumables", "Items examinations use: prices, billing, stock at each branch; what each examination earns."},
+			{"Loyalty", loyaltyPath, "Points patients earn on what they pay, and the tiers that give them a discount."},
 			{"Cancellation reasons", Prefix + "/settings/cancel-reasons", "The reasons offered when a session is cancelled."},
 			{"Record templates", Prefix + "/settings/templates", "Fields a doctor fills in for each kind of visit."},
 		}},
