@@ -33,6 +33,7 @@ type publicSite struct {
 	pool  *schedtest.Bundle
 	c     *schedtest.Clinic
 	inbox *inbox.Store
+	holds *dialogue.Holds
 }
 
 func setupPublicSite(t *testing.T) *publicSite {
@@ -50,7 +51,7 @@ func setupPublicSite(t *testing.T) *publicSite {
 		Options: []inbox.Option{{Label: inbox.Label{EN: "A friend", AR: "صديق"}}, {Label: inbox.Label{EN: "Another doctor", AR: "طبيب آخر"}}}}}
 	_, err := store.SetFormSettings(context.Background(), f, "test")
 	require.NoError(t, err)
-	return &publicSite{url: srv.URL, pool: b, c: schedtest.NewClinic(t, b.Svc), inbox: store}
+	return &publicSite{url: srv.URL, pool: b, c: schedtest.NewClinic(t, b.Svc), inbox: store, holds: engine.Holds()}
 }
 
 func (p *publicSite) requests(t *testing.T, ch inbox.Channel) []inbox.Lead {

@@ -294,3 +294,30 @@ func TestChatWidgetLoaderAndCORS(t *testing.T) {
 	resp.Body.Close()
 	require.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
 }
+
+// TestBookingFormLeavesOutSlotsHeldInAChat: a time a chat patient picked is offered to no one on the
+// form while it is held, and cannot be sent.
+func TestBookingFormLeavesOutSlotsHeldInAChat(t *testing.T) {
+	t.Parallel()
+	site := setupPublicSite(t)
+	c := site.c
+	ok, err := site.holds.Hold(context.Background(), c.Doctor.ID, c.At(5, 10, 0), "chat-conversation")
+	require.NoError(t, err)
+	require.True(t, ok)
+	resp, err := http.Get(site.url + "/api/v1/public/slots?branch_id=" + c.Branch.ID.String() + "&examination_id=" +
+		c.Consultation.ID.String() + "&date=2027-01-05")
+	require.NoError(t, err)
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	require.Contains(t, string(raw), `"start":"2027-01-05T09:30:00Z"`)
+	require.NotContains(t, string(raw), `"start":"2027-01-05T10:00:00Z"`, "held in a chat")
+
+	body := `{"name": "Rui Costa", "phone": "+351912000111", "examination_id": "` + c.Consultation.ID.String() +
+		`", "branch_id": "` + c.Branch.ID.String() + `", "preferred_start": "2027-01-05T10:00:00Z", "fields": {"referral_from": "a_friend"}}`
+	resp, err = http.Post(site.url+"/api/v1/public/booking-requests", "application/json", strings.NewReader(body))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusConflict, resp.StatusCode)
+}
