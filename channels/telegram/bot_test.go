@@ -174,3 +174,13 @@ func TestCallbackQueryIsHandledThenAnswered(t *testing.T) {
 	require.Len(t, answers, 1)
 	require.Equal(t, "q-1", answers[0].Params.Get("callback_query_id"))
 }
+
+func TestANilBotIsOff(t *testing.T) {
+	t.Parallel()
+	var bot *telegram.Bot
+	srv := httptest.NewServer(bot)
+	t.Cleanup(srv.Close)
+	ana := telegramtest.Patient{ID: 501, FirstName: "Ana"}
+	require.Equal(t, 404, telegramtest.Post(t, srv.URL+telegram.WebhookPath, secret, ana.Text(1, "hi")))
+	require.Equal(t, "off", bot.Health(context.Background()).State)
+}

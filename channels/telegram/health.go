@@ -23,8 +23,11 @@ type cachedHealth struct {
 }
 
 // Health reports the channel's state from getWebhookInfo (DESIGN 3.5: pending updates and the last
-// error), read at most every HealthTTL.
+// error), read at most every HealthTTL. A nil bot (no token configured) is off.
 func (b *Bot) Health(ctx context.Context) channels.Health {
+	if b == nil {
+		return channels.Health{Channel: inbox.Telegram, State: "off", Detail: "no bot token is set"}
+	}
 	now := b.now()
 	b.mu.Lock()
 	cached, polling := b.health, b.polling

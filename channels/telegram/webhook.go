@@ -22,8 +22,12 @@ const maxUpdate = 1 << 20
 
 // ServeHTTP receives one update on POST /webhooks/telegram. It answers 200 only once the update is
 // stored (or was stored before, or is nothing the clinic reads), so that Telegram delivers again what
-// failed (DESIGN 3.5 and 7).
+// failed (DESIGN 3.5 and 7). A nil bot (no token configured) answers 404.
 func (b *Bot) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if b == nil {
+		writeError(w, http.StatusNotFound, "not_found", "the Telegram channel is not set up")
+		return
+	}
 	if r.Method != http.MethodPost {
 		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "this endpoint takes POST")
 		return
