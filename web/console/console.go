@@ -94,6 +94,9 @@ type Deps struct {
 	// InboxFeed follows committed inbox changes for the live inbox pages (nil: they do not update by
 	// themselves); its Run must be running.
 	InboxFeed *inbox.Follower
+	// Resend sends a message that could not be delivered to a patient again (nil: the inbox offers no
+	// "Send again").
+	Resend Resender
 	// Channels report each channel's health for the channels page and the banner on every page.
 	Channels []channels.HealthSource
 	Config   Config
@@ -116,6 +119,7 @@ type Console struct {
 	throttle  *throttle
 	inbox     *inbox.Store
 	inboxFeed *inbox.Follower
+	resend    Resender
 	channels  []channels.HealthSource
 }
 
@@ -148,7 +152,7 @@ func New(d Deps) (*Console, error) {
 	}
 	return &Console{log: d.Logger, db: d.DB, sched: d.Scheduling, acc: d.Access, queue: q, feed: d.Feed, done: d.Done, now: now,
 		cfg: cfg, pages: p, assets: a, throttle: &throttle{rdb: d.Redis, prefix: cfg.RedisPrefix, policy: cfg.Lockout},
-		privacy: privacy.NewStore(sdb, d.Scheduling.Now), inbox: d.Inbox, inboxFeed: d.InboxFeed, channels: d.Channels}, nil
+		privacy: privacy.NewStore(sdb, d.Scheduling.Now), inbox: d.Inbox, inboxFeed: d.InboxFeed, resend: d.Resend, channels: d.Channels}, nil
 }
 
 // MountStreams adds the console's long-lived event streams under Prefix: signed-in like every page,

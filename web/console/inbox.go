@@ -36,6 +36,9 @@ func (con *Console) inboxRoutes(in *gin.RouterGroup) {
 	desk.POST("/reject", con.inboxReject)
 	desk.POST("/handback", con.inboxHandback)
 	desk.POST("/convert", con.inboxConvert)
+	if con.resend != nil {
+		desk.POST("/messages/:msg/resend", con.inboxResend)
+	}
 }
 
 // newRequests is the Inbox entry's badge: how many requests nobody has taken up yet. Without an

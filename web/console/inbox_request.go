@@ -39,8 +39,10 @@ type convertResult struct {
 
 // requestView is a request's page.
 type requestView struct {
-	CSRF                      string
-	CanAct                    bool
+	CSRF   string
+	CanAct bool
+	// CanResend offers "Send again" under a message that failed.
+	CanResend                 bool
 	MyID                      int64
 	ID                        scheduling.ID
 	Name, Phone, Lang         string
@@ -144,6 +146,7 @@ func (con *Console) requestView(c *gin.Context, id scheduling.ID, get func(strin
 	if con.inboxFeed != nil {
 		v.Stream = inboxPath + "/events"
 	}
+	v.CanResend = v.CanAct && con.resend != nil
 	v.Asked = askedFacts(cat, r)
 	if r.ConversationID != nil {
 		v.HasConversation, v.ConversationID = true, *r.ConversationID

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,8 +29,29 @@ import (
 // records what would go to patients.
 type inboxBundle struct {
 	*testBundle
+	store  *inbox.Store
+	sent   *inboxtest.Recorder
+	resent *resender
+}
+
+// resender queues a failed message again as the outbox does, and remembers which.
+type resender struct {
 	store *inbox.Store
-	sent  *inboxtest.Recorder
+	mu    sync.Mutex
+	ids   []scheduling.ID
+}
+
+func (r *resender) Retry(ctx context.Context, id inbox.ID) error {
+	r.mu.Lock()
+	r.ids = append(r.ids, id)
+	r.mu.Unlock()
+	return r.store.SetDelivery(ctx, id, inbox.DeliveryQueued, "")
+}
+
+func (r *resender) retried() []scheduling.ID {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]scheduling.ID(nil), r.ids...)
 }
 
 func setupInbox(t *testing.T, feed bool) *inboxBundle {
@@ -37,8 +59,9 @@ func setupInbox(t *testing.T, feed bool) *inboxBundle {
 	ib := &inboxBundle{testBundle: setup(t), sent: &inboxtest.Recorder{}}
 	ib.store = inbox.NewStore(ib.Pool, slog.New(slog.DiscardHandler), ib.Svc.Now, ib.Svc, ib.sent,
 		inbox.Config{BaseURL: inboxtest.BaseURL})
+	ib.resent = &resender{store: ib.store}
 	deps := ib.deps
-	deps.Inbox = ib.store
+	deps.Inbox, deps.Resend = ib.store, ib.resent
 	if feed {
 		f := inbox.NewFollower(ib.Pool, deps.Logger)
 		ctx, cancel := context.WithCancel(context.Background())
@@ -408,4 +431,33 @@ func TestInboxSuggestsTheFirstFreeTimeAfterATakenOne(t *testing.T) {
 	p := ib.signedIn(t, access.Receptionist).get(requestLink(r.ID))
 	require.Contains(t, p.body, "Book Tue 5 Jan at 09:30 with "+ib.clinic.Doctor.Name)
 	require.Contains(t, p.body, "The patient asked for Tue 5 Jan 09:00, which is taken")
+}
+
+func TestInboxSendsAFailedMessageAgain(t *testing.T) {
+	t.Parallel()
+	ib := setupInbox(t, false)
+	r := ib.telegramRequest(t)
+	ctx := context.Background()
+	conv, err := ib.store.Conversation(ctx, *r.ConversationID)
+	require.NoError(t, err)
+	msg, err := ib.store.Say(ctx, nil, conv, inbox.Outbound{Text: "We will call you at 9."})
+	require.NoError(t, err)
+	require.NoError(t, ib.store.SetDelivery(ctx, msg.ID, inbox.DeliveryFailed, "Telegram: bot was blocked by the user"))
+	other := ib.webRequest(t, "w-101", "Ana Lopes", nil)
+
+	br := ib.signedIn(t, access.Receptionist)
+	p := br.get(requestLink(r.ID))
+	require.Contains(t, p.body, "Telegram: bot was blocked by the user")
+	resend := requestLink(r.ID) + "/messages/" + msg.ID.String() + "/resend"
+	require.Contains(t, p.body, `action="`+resend+`"`)
+	token := csrf(t, p)
+	require.Equal(t, http.StatusNotFound, br.post(requestLink(other.ID)+"/messages/"+msg.ID.String()+"/resend",
+		url.Values{"csrf": {token}}).status, "only a message of the request's own conversation")
+	require.Equal(t, http.StatusForbidden, ib.signedIn(t, access.Doctor).post(resend, url.Values{"csrf": {token}}).status)
+	require.Empty(t, ib.resent.retried())
+	require.Equal(t, http.StatusSeeOther, br.post(resend, url.Values{"csrf": {token}}).status)
+	require.Equal(t, []scheduling.ID{msg.ID}, ib.resent.retried())
+	p = br.get(requestLink(r.ID))
+	require.NotContains(t, p.body, `action="`+resend+`"`, "a queued message is not offered again")
+	require.Contains(t, p.body, "ir-delivery-queued")
 }
