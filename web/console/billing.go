@@ -14,10 +14,9 @@ import (
 	"clinic/web/access"
 )
 
-// billingTemplates are the money fragments the booking and patient pages embed, and the fetches of
-// the booking page answer. They are parsed when the package loads, so a broken one stops start-up.
-var billingTemplates = template.Must(template.New("billing").Funcs(template.FuncMap{"fieldOf": fieldOf}).
-	ParseFS(templateFS, "templates/billing_invoice.html", "templates/billing_money.html"))
+// The money fragments the booking and patient pages embed, and the booking page's fetches answer,
+// are partials (templates/partials/billing_*.html).
+func init() { fragmentNames = append(fragmentNames, "invoice", "money", "money-field") }
 
 // formField is one labelled input of a money form, with its error.
 type formField struct {
@@ -56,10 +55,11 @@ func (con *Console) billingStore() (*billing.Store, error) {
 	return billing.NewStore(db, con.now), nil
 }
 
-// renderFragment executes one of billingTemplates into HTML for a page or a fetch.
-func renderFragment(name string, data any) (template.HTML, error) {
+// fragment renders a fragment of templates/partials into HTML for a page to embed or a fetch to
+// answer. Every page is parsed with the partials; the error page, which always exists, runs it.
+func (con *Console) fragment(name string, data any) (template.HTML, error) {
 	var buf bytes.Buffer
-	if err := billingTemplates.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := con.pages["error"].ExecuteTemplate(&buf, name, data); err != nil {
 		return "", err
 	}
 	return template.HTML(buf.String()), nil //nolint:gosec // the output of html/template
@@ -78,7 +78,7 @@ func (con *Console) bookInvoice(c *gin.Context) {
 // answers. What is missing or refused is said in the fragment, never as an error page.
 func (con *Console) invoicePreview(ctx context.Context, f bookForm) (template.HTML, int) {
 	v, status := con.previewView(ctx, f)
-	html, err := renderFragment("invoice", v)
+	html, err := con.fragment("invoice", v)
 	if err != nil {
 		con.log.ErrorContext(ctx, "invoice preview failed", "err", err)
 		return `<p class="field-error">The invoice could not be shown. Please try again.</p>`, http.StatusInternalServerError

@@ -73,7 +73,7 @@ func (con *Console) moneySection(ctx context.Context, a account, id scheduling.I
 	if err := con.loadMoney(ctx, a, id, mv); err != nil {
 		return "", err
 	}
-	return renderFragment("money", mv)
+	return con.fragment("money", mv)
 }
 
 // loadMoney fills the patient's records and the choices of the forms.

@@ -107,3 +107,22 @@ func TestPercentWritesBasisPointsAsPeopleReadThem(t *testing.T) {
 	}
 	require.Equal(t, "12.5", percentInput(1250))
 }
+
+// TestAMissingMoneyFragmentStopsStartUp: the invoice and money fragments are partials parsed with the
+// layout; without one of them, or with one that no longer defines its fragment, the console does not start.
+func TestAMissingMoneyFragmentStopsStartUp(t *testing.T) {
+	t.Parallel()
+	a, err := loadAssets(assetFS)
+	require.NoError(t, err)
+	for name, tc := range map[string]struct {
+		file    string
+		replace []byte
+	}{
+		"no invoice fragment":        {file: "templates/partials/billing_invoice.html"},
+		"no money fragment":          {file: "templates/partials/billing_money.html"},
+		"money defined under a typo": {file: "templates/partials/billing_money.html", replace: []byte(`{{define "mony"}}x{{end}}`)},
+	} {
+		_, err := parsePages(withoutFile(t, tc.file, tc.replace), a)
+		require.Errorf(t, err, name)
+	}
+}

@@ -25,6 +25,10 @@ var templateFS embed.FS
 // pageNames are the pages there are, each templates/NAME.html defining "title" and "content".
 var pageNames = []string{"signin", "today", "signins", "error", "calendar", "book", "reschedule", "cancel"}
 
+// fragmentNames are the fragments of templates/partials that Go code renders by name (see
+// Console.fragment); start-up fails when one is missing.
+var fragmentNames []string
+
 // pages holds each page parsed with the layout.
 type pages map[string]*template.Template
 
@@ -52,10 +56,15 @@ var (
 // parsePages parses the layout and the shared fragments once, and every page on a copy of them.
 func parsePages(fsys fs.FS, a *assets) (pages, error) {
 	// Fragments that several pages share are defined under templates/partials, parsed with the layout.
-	layout, err := template.New("layout.html").Funcs(template.FuncMap{"asset": a.url}).
+	layout, err := template.New("layout.html").Funcs(template.FuncMap{"asset": a.url, "fieldOf": fieldOf}).
 		ParseFS(fsys, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("console templates: %w", err)
+	}
+	for _, name := range fragmentNames {
+		if layout.Lookup(name) == nil {
+			return nil, fmt.Errorf("console templates: no fragment %q under templates/partials", name)
+		}
 	}
 	p := pages{}
 	for _, name := range pageNames {
@@ -83,7 +92,7 @@ type view struct {
 	Flash   *flash
 	// Alerts are the channels patients cannot use right now, shown above every page.
 	Alerts []channelAlert
-	Page    any
+	Page   any
 }
 
 // render writes a page inside the layout. It renders into a buffer first, so a failing template
