@@ -98,7 +98,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		}
 	}()
 	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Feed: feed, Done: ctx.Done(),
-		Now: time.Now, Inbox: gw.inbox, InboxFeed: gw.feed, Channels: gw.health,
+		Now: time.Now, Inbox: gw.inbox, InboxFeed: gw.feed, Resend: gw.outbox, Channels: gw.health,
 		Config: console.Config{ClinicName: cfg.ClinicName, TrustProxy: cfg.TrustProxy, PublicBaseURL: cfg.BaseURL}})
 	if err != nil {
 		return err
