@@ -30,6 +30,7 @@ func (con *Console) channelRoutes(in *gin.RouterGroup) {
 	g.POST("/whatsapp/link", con.whatsappLink)
 	g.POST("/whatsapp/pair", con.whatsappPair)
 	g.POST("/whatsapp/unlink", con.whatsappUnlink)
+	g.POST("/failures/:msg/resend", con.resendFailure)
 }
 
 // channelNames are the channels as staff call them.
@@ -41,6 +42,10 @@ var channelNames = map[inbox.Channel]string{
 type channelsPage struct {
 	WhatsApp *whatsappView
 	Others   []channelRow
+	// Failures are the latest messages that could not be delivered; Outbox is false when the outbox
+	// does not run here (the section is left out).
+	Failures []failureRow
+	Outbox   bool
 	CSRF     string
 }
 
@@ -67,6 +72,11 @@ func (con *Console) channelsPage(c *gin.Context) {
 			return
 		}
 		p.WhatsApp = v
+	}
+	var err error
+	if p.Failures, p.Outbox, err = con.failures(c.Request.Context()); err != nil {
+		con.fail(c, err)
+		return
 	}
 	con.render(c, http.StatusOK, "channels", "Channels", p)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"clinic/channels"
+	"clinic/channels/outbox"
 	"clinic/channels/whatsapp"
 	"clinic/inbox"
 	"clinic/web/access"
@@ -143,4 +144,42 @@ func TestWithNoServerHoldingWhatsAppARequestSaysSo(t *testing.T) {
 	bad := br.post(channelsPath+"/whatsapp/pair", url.Values{"csrf": {csrf(t, page)}, "phone": {"0501234567"}})
 	require.Equal(t, http.StatusSeeOther, bad.status)
 	require.Contains(t, br.get(channelsPath).body, "with its country code")
+}
+
+// fakeOutbox has failed messages and records the ones sent again.
+type fakeOutbox struct {
+	failed  []outbox.Failure
+	retried []inbox.ID
+}
+
+func (o *fakeOutbox) Failures(context.Context, int) ([]outbox.Failure, error) { return o.failed, nil }
+
+func (o *fakeOutbox) Retry(_ context.Context, id inbox.ID) error {
+	o.retried = append(o.retried, id)
+	return nil
+}
+
+func TestMessagesNotDeliveredAreListedAndSentAgain(t *testing.T) {
+	t.Parallel()
+	tb := setup(t)
+	ob := &fakeOutbox{failed: []outbox.Failure{{MessageID: 41, ConversationID: 7, Channel: inbox.WhatsApp, Name: "Maria Lopes",
+		Text: "Your visit on Tue 5 Jan at 09:00 is confirmed.", Error: "WhatsApp is not connected on this server",
+		At: time.Date(2027, 1, 4, 9, 0, 0, 0, time.UTC)}}}
+	deps := tb.deps
+	deps.Resend = ob
+	deps.Channels = []channels.HealthSource{fixedHealth{telegramOK}}
+	tb.url = tb.serve(t, deps)
+	br := tb.signedIn(t, access.Manager)
+	page := br.get(channelsPath)
+	for _, want := range []string{"Messages not delivered", "Maria Lopes", "Your visit on Tue 5 Jan at 09:00 is confirmed.",
+		"WhatsApp is not connected on this server", "Send again"} {
+		require.Contains(t, page.body, want)
+	}
+	res := br.post(channelsPath+"/failures/41/resend", url.Values{"csrf": {csrf(t, page)}})
+	require.Equal(t, http.StatusSeeOther, res.status)
+	require.Equal(t, []inbox.ID{41}, ob.retried)
+	require.Contains(t, br.get(channelsPath).body, "The message is queued to be sent again.")
+
+	ob.failed = nil
+	require.Contains(t, br.get(channelsPath).body, "Every message to patients has been delivered.")
 }

@@ -124,7 +124,12 @@ func (con *Console) whatsappPair(c *gin.Context) {
 		return
 	}
 	v.Phone, v.PairCode = phone, code
-	con.render(c, http.StatusOK, "channels", "Channels", channelsPage{WhatsApp: v, CSRF: signedIn(c).CSRF})
+	p := channelsPage{WhatsApp: v, CSRF: signedIn(c).CSRF}
+	if p.Failures, p.Outbox, err = con.failures(c.Request.Context()); err != nil {
+		con.fail(c, err)
+		return
+	}
+	con.render(c, http.StatusOK, "channels", "Channels", p)
 }
 
 // whatsappAsk hands a request to the server holding the connection and goes back to the page.
