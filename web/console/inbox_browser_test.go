@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -44,6 +45,7 @@ func (c *inboxClock) set(t time.Time) {
 // inboxDemo is the demo clinic's console with the inbox, live, and a receptionist.
 type inboxDemo struct {
 	base, email, password string
+	handler               http.Handler
 	store                 *inbox.Store
 	clock                 *inboxClock
 	lisbon                scheduling.Branch
@@ -52,7 +54,7 @@ type inboxDemo struct {
 	doctors               map[string]scheduling.ID
 }
 
-func inboxDemoServer(t *testing.T) *inboxDemo {
+func inboxDemoServer(t testing.TB) *inboxDemo {
 	t.Helper()
 	ctx := context.Background()
 	pool := dbtest.NewPool(t)
@@ -101,13 +103,13 @@ func inboxDemoServer(t *testing.T) *inboxDemo {
 	con.MountStreams(r)
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
-	d.base = srv.URL
+	d.base, d.handler = srv.URL, r
 	return d
 }
 
 // chat records a conversation on a channel: the patient's messages and the bot's answers, from at on,
 // a minute apart; a message starting with "> " is the bot's.
-func (d *inboxDemo) chat(t *testing.T, ch inbox.Channel, address, name string, at time.Time, lines ...string) *inbox.Conversation {
+func (d *inboxDemo) chat(t testing.TB, ch inbox.Channel, address, name string, at time.Time, lines ...string) *inbox.Conversation {
 	t.Helper()
 	ctx := context.Background()
 	var conv *inbox.Conversation
@@ -127,7 +129,7 @@ func (d *inboxDemo) chat(t *testing.T, ch inbox.Channel, address, name string, a
 	return conv
 }
 
-func (d *inboxDemo) request(t *testing.T, in inbox.NewRequest, at time.Time) *inbox.Request {
+func (d *inboxDemo) request(t testing.TB, in inbox.NewRequest, at time.Time) *inbox.Request {
 	t.Helper()
 	d.clock.set(at)
 	r, _, err := d.store.Submit(context.Background(), nil, in)
