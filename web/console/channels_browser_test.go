@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"clinic/channels"
+	"clinic/channels/outbox"
 	"clinic/channels/whatsapp"
 	"clinic/inbox"
 	"clinic/migrations/dbtest"
@@ -20,6 +21,17 @@ import (
 	"clinic/web/console"
 	"clinic/web/console/browsertest"
 )
+
+// undelivered is an outbox with one message that could not be delivered.
+type undelivered struct{}
+
+func (undelivered) Failures(context.Context, int) ([]outbox.Failure, error) {
+	return []outbox.Failure{{MessageID: 41, ConversationID: 7, Channel: inbox.Telegram, Name: "Maria Lopes",
+		Text:  "Your visit on Tue 5 Jan at 09:00 with Ana Ferreira is confirmed. Confirm it here: https://clinic.example/c/…",
+		Error: "Telegram answered 403: bot was blocked by the user", At: time.Now().Add(-time.Hour)}}, nil
+}
+
+func (undelivered) Retry(context.Context, inbox.ID) error { return nil }
 
 // telegramDown is a Telegram whose webhook keeps failing.
 type telegramDown struct{}
@@ -43,7 +55,7 @@ func TestBrowserChannelsPageShowsTheQRCodeAndFollowsIt(t *testing.T) {
 	store := whatsapp.NewStore(pool, nil)
 	sources := []channels.HealthSource{whatsapp.NewHealth(store), telegramDown{}}
 	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc,
-		Channels: sources, Config: console.Config{ClinicName: "Harbour Clinic", RedisPrefix: prefix}})
+		Channels: sources, Resend: undelivered{}, Config: console.Config{ClinicName: "Harbour Clinic", RedisPrefix: prefix}})
 	require.NoError(t, err)
 	srv := httptest.NewServer(web.NewHandler(web.Deps{Logger: logger, Pool: pool, Redis: rdb, Scheduling: sched, Access: acc,
 		Console: con, Channels: sources}))
@@ -71,6 +83,9 @@ func TestBrowserChannelsPageShowsTheQRCodeAndFollowsIt(t *testing.T) {
 	width, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
 	require.NoError(t, err)
 	require.LessOrEqual(t, width, 1024, "fits a front-desk tablet")
+	failed, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#failures")))
+	require.NoError(t, err)
+	require.Contains(t, failed, "bot was blocked by the user")
 	browsertest.Screenshot(t, ctx, "../../docs/screenshots/channels.png")
 
 	// WhatsApp replaces the code: the page fetches the new image by itself.
