@@ -58,6 +58,10 @@ func NewService(devices *sqlstore.Container, store *Store, adapter *Adapter, log
 // disconnects so that the next holder's client is the only one.
 func (s *Service) Run(ctx context.Context) {
 	defer s.disconnect()
+	// A server that takes the connection (again) tries afresh, whatever stopped it last time.
+	s.mu.Lock()
+	s.replaced, s.notBefore = false, time.Time{}
+	s.mu.Unlock()
 	backoff, next := time.Second, time.Time{}
 	if err := s.settle(ctx); err != nil {
 		s.log.ErrorContext(ctx, "WhatsApp start", "err", err)
