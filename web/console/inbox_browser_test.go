@@ -209,7 +209,7 @@ func TestBrowserInboxShowsArrivalsLiveAndConvertsInOneClick(t *testing.T) {
 	require.NoError(t, chromedp.Do(b, chromedp.Evaluate[chromedp.Void](`window.__stayed = true`)))
 	sofia := d.chat(t, inbox.WhatsApp, "351912000105@s.whatsapp.net", "Sofia Martins", demoNow.Add(-5*time.Minute),
 		"Bom dia! Preciso de uma consulta hoje", "> Which examination would you like?", "General consultation")
-	d.request(t, inbox.NewRequest{Channel: inbox.WhatsApp, Address: sofia.Address, Key: "wa-2", Name: "Sofia Martins",
+	sofiaReq := d.request(t, inbox.NewRequest{Channel: inbox.WhatsApp, Address: sofia.Address, Key: "wa-2", Name: "Sofia Martins",
 		Phone: "+351912000105", Requested: inbox.Requested{ExaminationID: &consult, BranchID: &d.lisbon.ID}}, demoNow.Add(-2*time.Minute))
 	d.clock.set(demoNow)
 	_, err = chromedp.Run(b, chromedp.Poll[bool](`document.querySelector('.ib-row .ib-name').textContent === 'Sofia Martins'`,
@@ -255,4 +255,27 @@ func TestBrowserInboxShowsArrivalsLiveAndConvertsInOneClick(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "/console/sessions/"+got.SessionID.String(), session)
 	browsertest.Screenshot(t, b, "../../docs/screenshots/inbox-converted.png")
+
+	// Another desk deals with Sofia's request while her page is open here: the page follows.
+	require.NoError(t, chromedp.Do(b,
+		chromedp.Navigate(d.base+"/console/inbox/"+sofiaReq.ID.String()),
+		chromedp.WaitVisible(chromedp.CSS(".ir-one-click")),
+		chromedp.Evaluate[chromedp.Void](`window.__stayed = true`),
+	))
+	_, err = d.store.Reject(ctx, sofiaReq.ID, "Booked by phone")
+	require.NoError(t, err)
+	// The page goes to its own address again, so a check may meet the navigation: ask until it is done.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		done, err := chromedp.Run(b, chromedp.Evaluate[bool](`document.readyState === 'complete' &&
+			document.querySelector('.ir-title')?.dataset.status === 'rejected' && document.querySelector('.ir-one-click') === null`))
+		if err == nil && done {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the page shows the request rejected, with nothing left to book")
+		time.Sleep(100 * time.Millisecond)
+	}
+	body, err := chromedp.Run(b, chromedp.Text(chromedp.CSS(".ir-title")))
+	require.NoError(t, err)
+	require.Contains(t, body, "Rejected: Booked by phone")
 }

@@ -86,7 +86,18 @@
 
   const summary = document.getElementById("ir-summary");
   const thread = document.getElementById("ir-thread");
-  const refreshSummary = part(summary);
+  // When another desk books, rejects or reopens the request, the page is fetched again (by its address,
+  // never resending a form) unless a reply is being written.
+  const status = () => (summary.querySelector("[data-status]") || {}).dataset?.status;
+  const refreshSummary = part(summary, {
+    before: status,
+    done: (was) => {
+      const reply = document.getElementById("reply-text");
+      if (was !== status() && (!reply || reply.value.trim() === "")) {
+        window.location.assign(window.location.pathname);
+      }
+    },
+  });
   // A thread scrolled to its end stays at its end as messages arrive.
   const atEnd = () => thread.scrollHeight - thread.scrollTop - thread.clientHeight < 40;
   const toEnd = () => { thread.scrollTop = thread.scrollHeight; };
