@@ -95,7 +95,7 @@ func TestWebhookRefusesAWrongOrMissingSecret(t *testing.T) {
 	require.Empty(t, tb.handler.inbound(), "nothing is stored without the secret")
 
 	require.Equal(t, 200, telegramtest.Post(t, tb.webhook, secret, ana.Text(13, "hello")))
-	require.Equal(t, []inbox.Inbound{{Channel: inbox.Telegram, Address: "501", ExternalID: "13", Text: "hello",
+	require.Equal(t, []inbox.Inbound{{Channel: inbox.Telegram, Address: "501", ExternalID: "123456:13", Text: "hello",
 		Name: "Ana", Lang: "pt", At: tb.handler.inbound()[0].At}}, tb.handler.inbound())
 }
 
@@ -147,7 +147,7 @@ func TestContactIsThePhoneOnlyWhenItIsTheSendersOwn(t *testing.T) {
 	got := tb.handler.inbound()
 	require.Len(t, got, 1)
 	require.Equal(t, "+351912345678", got[0].Phone)
-	require.Equal(t, "40", got[0].ExternalID)
+	require.Equal(t, "123456:40", got[0].ExternalID)
 	refused := tb.refused.inbound()
 	require.Len(t, refused, 2, "someone else's contact, and one without a user id, are refused")
 	for _, in := range refused {
@@ -183,4 +183,19 @@ func TestANilBotIsOff(t *testing.T) {
 	ana := telegramtest.Patient{ID: 501, FirstName: "Ana"}
 	require.Equal(t, 404, telegramtest.Post(t, srv.URL+telegram.WebhookPath, secret, ana.Text(1, "hi")))
 	require.Equal(t, "off", bot.Health(context.Background()).State)
+}
+
+func TestUpdateIDsCountPerBot(t *testing.T) {
+	t.Parallel()
+	first := setup(t)
+	other := setup(t, func(c *telegram.Config, d *telegram.Deps) {
+		c.Token = "654321:another-bot"
+		d.Handler = first.handler
+	})
+	ana := telegramtest.Patient{ID: 501, FirstName: "Ana"}
+	require.Equal(t, 200, telegramtest.Post(t, first.webhook, secret, ana.Text(13, "hello")))
+	require.Equal(t, 200, telegramtest.Post(t, other.webhook, secret, ana.Text(13, "hello again")))
+	got := first.handler.inbound()
+	require.Len(t, got, 2, "a clinic's new bot starts its update ids anew; its updates are new messages")
+	require.Equal(t, []string{"123456:13", "654321:13"}, []string{got[0].ExternalID, got[1].ExternalID})
 }

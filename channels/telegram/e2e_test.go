@@ -164,7 +164,7 @@ func TestABookingConversationFromStartToARecordedRequest(t *testing.T) {
 	sent = st.post(t, maria.Press(103, "q-103", slots["09:00"]))
 	require.Equal(t, []string{"What is your full name?"}, texts(sent))
 	require.Empty(t, st.post(t, maria.Press(103, "q-103", slots["09:00"])))
-	require.Equal(t, 1, st.count(t, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND external_id = '103'`))
+	require.Equal(t, 1, st.count(t, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND external_id = '123456:103'`))
 
 	sent = st.post(t, maria.Text(104, "Maria Lopes"))
 	require.Len(t, sent, 1)
@@ -197,7 +197,7 @@ func TestABookingConversationFromStartToARecordedRequest(t *testing.T) {
 
 	answered := st.api.Calls("answerCallbackQuery")
 	require.Len(t, answered, 4, "each press is answered, the repeated one too")
-	require.Equal(t, 1, st.count(t, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND external_id = '105'`))
+	require.Equal(t, 1, st.count(t, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND external_id = '123456:105'`))
 }
 
 func phoneOf(t *testing.T, st *stack, chat string) string {
@@ -249,5 +249,5 @@ func TestAForeignContactIsOnlyStoredWhileStaffHoldTheConversation(t *testing.T) 
 	require.NoError(t, st.store.UpdateConversation(context.Background(), nil, conv))
 
 	require.Empty(t, st.post(t, maria.Contact(402, 9999, "+351 913 000 999")))
-	require.Equal(t, 1, st.count(t, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND external_id = '402'`))
+	require.Equal(t, 1, st.count(t, `SELECT count(*) FROM messages WHERE channel = 'telegram' AND external_id = '123456:402'`))
 }

@@ -73,7 +73,7 @@ func TestOneInstancePollsAndAnotherTakesOverWhenItStops(t *testing.T) {
 
 	api.Push(ana.Text(1, "hello"))
 	require.Eventually(t, func() bool { return len(first.handler.inbound()) == 1 }, 20*time.Second, 5*time.Millisecond)
-	require.Equal(t, inbox.Inbound{Channel: inbox.Telegram, Address: "501", ExternalID: "1", Text: "hello", Name: "Ana",
+	require.Equal(t, inbox.Inbound{Channel: inbox.Telegram, Address: "501", ExternalID: "123456:1", Text: "hello", Name: "Ana",
 		At: first.handler.inbound()[0].At}, first.handler.inbound()[0])
 	require.Equal(t, "polling", first.bot.Health(context.Background()).State)
 
@@ -82,9 +82,9 @@ func TestOneInstancePollsAndAnotherTakesOverWhenItStops(t *testing.T) {
 	api.Push(ana.Text(2, "are you there?"))
 	require.Eventually(t, func() bool {
 		ids := externalIDs(second.handler)
-		return len(ids) > 0 && ids[len(ids)-1] == "2"
+		return len(ids) > 0 && ids[len(ids)-1] == "123456:2"
 	}, 20*time.Second, 5*time.Millisecond, "the second instance takes over")
-	require.Equal(t, []string{"1"}, externalIDs(first.handler))
+	require.Equal(t, []string{"123456:1"}, externalIDs(first.handler))
 	require.Equal(t, 0, waitingForLock(t, pool))
 
 	// Each instance removed the webhook before it polled.
@@ -105,5 +105,5 @@ func TestPollingOffsetMovesOnlyPastStoredUpdates(t *testing.T) {
 	only.handler.mu.Unlock()
 	require.Eventually(t, func() bool { return len(only.handler.inbound()) == 2 && api.Pending() == 0 },
 		20*time.Second, 5*time.Millisecond)
-	require.Equal(t, []string{"7", "8"}, externalIDs(only.handler))
+	require.Equal(t, []string{"123456:7", "123456:8"}, externalIDs(only.handler))
 }

@@ -103,6 +103,8 @@ type Bot struct {
 	pool    *pgxpool.Pool
 	base    *tgbotapi.BotAPI
 	client  *http.Client
+	// botID is the bot's numeric id, the token's part before the colon.
+	botID string
 
 	mu     sync.Mutex
 	health cachedHealth
@@ -143,6 +145,7 @@ func New(cfg Config, d Deps) (*Bot, error) {
 		return nil, errors.New("telegram: polling mode needs the database pool")
 	}
 	b := &Bot{cfg: cfg, log: d.Logger, now: d.Now, handler: d.Handler, refuser: d.Refuser, pool: d.Pool, client: d.HTTPClient}
+	b.botID, _, _ = strings.Cut(cfg.Token, ":")
 	if b.log == nil {
 		b.log = slog.Default()
 	}

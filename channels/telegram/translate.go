@@ -30,23 +30,27 @@ type event struct {
 	callbackID string
 }
 
-// translate turns a Telegram update into an inbound message. Only private chats are read: the bot
-// books for the person writing to it.
-func translate(u tgbotapi.Update) event {
+// translate turns a Telegram update of the bot botID into an inbound message. Only private chats are
+// read: the bot books for the person writing to it. The message's id is the bot's id and the
+// update_id, as update ids count per bot: a clinic that moves to another bot never has a new update
+// taken for one stored before.
+func translate(botID string, u tgbotapi.Update) event {
+	var ev event
 	switch {
 	case u.Message != nil:
-		return fromMessage(u.UpdateID, u.Message)
+		ev = fromMessage(u.Message)
 	case u.CallbackQuery != nil:
-		return fromCallback(u.UpdateID, u.CallbackQuery)
+		ev = fromCallback(u.CallbackQuery)
 	}
-	return event{}
+	ev.in.ExternalID = botID + ":" + strconv.Itoa(u.UpdateID)
+	return ev
 }
 
-func fromMessage(updateID int, m *tgbotapi.Message) event {
+func fromMessage(m *tgbotapi.Message) event {
 	if m.From == nil || m.Chat == nil || m.Chat.Type != "private" || m.From.IsBot {
 		return event{}
 	}
-	in := base(updateID, m.Chat.ID, m.From)
+	in := base(m.Chat.ID, m.From)
 	in.At = time.Unix(int64(m.Date), 0)
 	if c := m.Contact; c != nil {
 		// A contact counts as the sender's phone only when it is their own (FIELD-NOTES: Contact.UserID).
@@ -66,7 +70,7 @@ func fromMessage(updateID int, m *tgbotapi.Message) event {
 	return event{kind: handle, in: in}
 }
 
-func fromCallback(updateID int, q *tgbotapi.CallbackQuery) event {
+func fromCallback(q *tgbotapi.CallbackQuery) event {
 	if q.From == nil {
 		return event{}
 	}
@@ -83,18 +87,17 @@ func fromCallback(updateID int, q *tgbotapi.CallbackQuery) event {
 		return ev
 	}
 	ev.kind = handle
-	ev.in = base(updateID, chatID, q.From)
+	ev.in = base(chatID, q.From)
 	ev.in.Choice = q.Data
 	return ev
 }
 
-func base(updateID int, chatID int64, from *tgbotapi.User) inbox.Inbound {
+func base(chatID int64, from *tgbotapi.User) inbox.Inbound {
 	return inbox.Inbound{
-		Channel:    inbox.Telegram,
-		Address:    strconv.FormatInt(chatID, 10),
-		ExternalID: strconv.Itoa(updateID),
-		Name:       strings.TrimSpace(from.FirstName + " " + from.LastName),
-		Lang:       language(from.LanguageCode),
+		Channel: inbox.Telegram,
+		Address: strconv.FormatInt(chatID, 10),
+		Name:    strings.TrimSpace(from.FirstName + " " + from.LastName),
+		Lang:    language(from.LanguageCode),
 	}
 }
 

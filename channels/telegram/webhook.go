@@ -63,7 +63,7 @@ func (b *Bot) secretMatches(got string) bool {
 // process takes one update through storage and the dialogue; the webhook and the poller share it. A
 // nil error means the update need not be delivered again.
 func (b *Bot) process(ctx context.Context, u tgbotapi.Update) error {
-	ev := translate(u)
+	ev := translate(b.botID, u)
 	var err error
 	switch ev.kind {
 	case handle:
