@@ -17,6 +17,7 @@ func (s *Server) channelRoutes(bounded, api *gin.RouterGroup) {
 	bounded.POST("/webhooks/telegram", s.telegramWebhook)
 	api.GET("/channels", allow(anyStaff...), s.listChannels)
 	s.whatsappRoutes(api)
+	s.outboxRoutes(api)
 }
 
 // telegramWebhook hands Telegram's update to the Telegram channel, which checks the secret and answers

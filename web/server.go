@@ -14,6 +14,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"clinic/channels"
+	"clinic/channels/outbox"
 	"clinic/inbox"
 	"clinic/scheduling"
 	"clinic/scheduling/changefeed"
@@ -50,6 +51,8 @@ type Deps struct {
 	Telegram http.Handler
 	// Channels report each channel's health (GET /api/v1/channels, the console's banner).
 	Channels []channels.HealthSource
+	// Outbox delivers messages to patients; nil answers its routes (failures, retry) with 503.
+	Outbox *outbox.Outbox
 }
 
 // Server holds the services the handlers call.
@@ -70,6 +73,7 @@ type Server struct {
 	chat     channels.Handler
 	telegram http.Handler
 	channels []channels.HealthSource
+	outbox   *outbox.Outbox
 }
 
 // NewHandler builds the HTTP handler with every route.
@@ -77,7 +81,7 @@ func NewHandler(d Deps) http.Handler {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{log: d.Logger, pool: d.Pool, redis: d.Redis, sched: d.Scheduling, acc: d.Access, feed: d.Feed, done: d.Done,
 		timeout: cmp.Or(d.RequestTimeout, 15*time.Second), console: d.Console, public: d.Public,
-		inbox: d.Inbox, chat: d.Chat, telegram: d.Telegram, channels: d.Channels}
+		inbox: d.Inbox, chat: d.Chat, telegram: d.Telegram, channels: d.Channels, outbox: d.Outbox}
 	if s.records = d.Records; s.records == nil {
 		s.records = record.NewStore(d.Pool, d.Scheduling.Now)
 	}
