@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -27,8 +28,8 @@ type bookingForm struct {
 }
 
 // publicBookingRoutes mounts the public booking form (/book and its JSON twin) and the confirm link
-// (/c/{token}). Without an inbox store the routes are there and answer that booking is unavailable,
-// so the API's description stays true of every server.
+// (/c/{token}). Without an inbox store the routes are there but answer 404, as if not mounted, so
+// the API's description stays true of every server.
 func (s *Server) publicBookingRoutes(r *gin.Engine, bounded *gin.RouterGroup) {
 	b := &bookingForm{s: s, site: public.MustLoad(), limit: &tracker{s: s}}
 	if g, ok := s.chat.(interface{ Engine() *dialogue.Engine }); ok && g.Engine() != nil {
@@ -49,20 +50,20 @@ func (s *Server) publicBookingRoutes(r *gin.Engine, bounded *gin.RouterGroup) {
 	api.PUT("/settings/booking-form", allow(managers...), b.putSettings)
 }
 
-// needInbox answers 503 when the server runs without an inbox store.
+// needInbox answers 404 when the server runs without an inbox store: there is no booking here.
 func (b *bookingForm) needInbox(c *gin.Context) {
 	if b.s.inbox != nil {
 		c.Next()
 		return
 	}
-	if c.Request.Method == http.MethodGet && (c.FullPath() == "/book" || c.FullPath() == "/c/:token") {
+	if !strings.HasPrefix(c.FullPath(), "/api/") {
 		lang := b.language(c, "")
-		b.render(c, http.StatusServiceUnavailable, "notfound", lang, inbox.FormText(lang, "form.unavailable"), c.Request.URL.Path,
+		b.render(c, http.StatusNotFound, "notfound", lang, inbox.FormText(lang, "form.unavailable"), c.Request.URL.Path,
 			struct{ Title, Detail string }{inbox.FormText(lang, "form.unavailable"), inbox.FormText(lang, "form.unavailable_do")})
 		c.Abort()
 		return
 	}
-	abort(c, http.StatusServiceUnavailable, "booking_unavailable", "online booking is not available on this server")
+	abort(c, http.StatusNotFound, "booking_unavailable", "online booking is not available on this server")
 }
 
 // language is the language to answer in: ?lang= (or the form's lang field), the remembered cookie,

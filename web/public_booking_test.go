@@ -251,7 +251,7 @@ func TestBookingWithoutInboxIsUnavailable(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	status, body := tb.call(t, "", http.MethodPost, "/api/v1/public/booking-requests", map[string]any{"name": "Rui", "phone": "+351912000111"})
-	require.Equal(t, http.StatusServiceUnavailable, status, body)
+	require.Equal(t, http.StatusNotFound, status, body)
 	require.Equal(t, "booking_unavailable", errCode(body))
 }
 
