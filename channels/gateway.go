@@ -54,6 +54,9 @@ func (g *Gateway) Handle(ctx context.Context, in inbox.Inbound) ([]inbox.Outboun
 	var out []inbox.Outbound
 	var outcome *dialogue.Outcome
 	var conv *inbox.Conversation
+	if err := g.engine.Prepare(ctx); err != nil {
+		g.log.WarnContext(ctx, "inbox settings unavailable; the chat goes on with the last known", "err", err)
+	}
 	err := pgx.BeginFunc(ctx, g.pool, func(tx pgx.Tx) error {
 		out, outcome = nil, nil
 		var msg *inbox.Message

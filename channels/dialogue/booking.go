@@ -217,18 +217,27 @@ func (t *turn) pickSlot(id string) error {
 }
 
 // free returns the free slots of the chosen examination at the chosen branch for doctor (0: any),
-// on day (YYYY-MM-DD) or, when day is empty, over the days the bot looks ahead, without the slots
-// other conversations hold. It also returns the branch's time zone.
+// on day (YYYY-MM-DD) or, when day is empty, over the days the bot looks ahead, and the branch's
+// time zone. A day's slots leave out those other conversations hold; the days ahead do not (they
+// only say which days and doctors have time, and a day whose every slot is held answers "that day
+// has just filled up"). One turn computes each answer once.
 func (t *turn) free(doctor scheduling.ID, day string) ([]scheduling.Slot, *time.Location, error) {
-	b, err := t.sched().GetBranch(t.ctx, t.st.BranchID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read the chosen branch: %w", err)
+	if t.branch == nil || t.branch.ID != t.st.BranchID {
+		b, err := t.sched().GetBranch(t.ctx, t.st.BranchID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read the chosen branch: %w", err)
+		}
+		loc, err := scheduling.LoadLocation(b.Timezone)
+		if err != nil {
+			return nil, nil, fmt.Errorf("branch %d time zone: %w", b.ID, err)
+		}
+		t.branch, t.loc, t.slots = b, loc, map[string][]scheduling.Slot{}
 	}
-	loc, err := scheduling.LoadLocation(b.Timezone)
-	if err != nil {
-		return nil, nil, fmt.Errorf("branch %d time zone: %w", b.ID, err)
+	key := fmt.Sprintf("%d:%d:%s", t.st.ExamID, doctor, day)
+	if slots, ok := t.slots[key]; ok {
+		return slots, t.loc, nil
 	}
-	local := t.now.In(loc)
+	local := t.now.In(t.loc)
 	from := scheduling.DateOf(local)
 	to := scheduling.DateOf(local.AddDate(0, 0, t.e.cfg.Days-1))
 	if day != "" {
@@ -243,8 +252,13 @@ func (t *turn) free(doctor scheduling.ID, day string) ([]scheduling.Slot, *time.
 	if err != nil {
 		return nil, nil, fmt.Errorf("free slots for the chat: %w", err)
 	}
-	slots, err = t.e.holds.Filter(t.ctx, slots, t.conv.ID.String())
-	return slots, loc, err
+	if day != "" {
+		if slots, err = t.e.holds.Filter(t.ctx, slots, t.conv.ID.String()); err != nil {
+			return nil, nil, err
+		}
+	}
+	t.slots[key] = slots
+	return slots, t.loc, nil
 }
 
 // idAfter reads the id of a choice like "x:12"; the choice was one the step offered.

@@ -16,8 +16,6 @@ import (
 
 	"clinic/inbox"
 	"clinic/scheduling"
-	"clinic/scheduling/privacy"
-	"clinic/scheduling/queue"
 )
 
 // Defaults of Config.
@@ -55,15 +53,15 @@ type Reply struct {
 // Engine runs the booking conversation. It is safe for concurrent use; the caller serialises the
 // turns of one conversation (the gateway's advisory lock).
 type Engine struct {
-	log     *slog.Logger
-	now     func() time.Time
-	sched   *scheduling.Service
-	inbox   *inbox.Store
-	rdb     *redis.Client
-	holds   *Holds
-	queue   *queue.Service
-	privacy *privacy.Store
-	cfg     Config
+	log   *slog.Logger
+	now   func() time.Time
+	sched *scheduling.Service
+	inbox *inbox.Store
+	rdb   *redis.Client
+	holds *Holds
+	cfg   Config
+	// settings are the clinic's inbox settings, read outside turns' transactions (Prepare).
+	settings settingsCache
 }
 
 // New returns an engine that reads the calendar through sched, records requests in store and keeps
@@ -87,7 +85,8 @@ type Outcome struct {
 	saved   bool
 }
 
-// Turn answers one inbound message of conv inside tx, which the caller commits. A message the engine
+// Turn answers one inbound message of conv inside tx, which the caller commits; call Prepare before
+// the transaction begins. A message the engine
 // has already answered (a re-run after a failure) gets the same replies again and acts no more.
 // When Redis does not answer, the reply says the chat cannot go on now and offers the booking form.
 // If tx does not commit, the caller passes the outcome to Undo.
@@ -157,7 +156,7 @@ func (e *Engine) Undo(ctx context.Context, o *Outcome) {
 func (e *Engine) unavailable(ctx context.Context, conv *inbox.Conversation, in inbox.Inbound) Reply {
 	lang := conv.Lang
 	if lang == "" {
-		lang = e.firstLang(ctx, in)
+		lang = e.firstLang(in)
 	}
 	return e.unavailableIn(lang)
 }

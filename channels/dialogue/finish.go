@@ -106,11 +106,7 @@ func (t *turn) finish() error {
 		Key:  "chat:" + t.conv.ID.String() + ":" + t.turnKey(),
 		Name: t.st.Name, Phone: t.st.Phone, Lang: t.st.Lang,
 		Requested: inbox.Requested{ExaminationID: &exam, BranchID: &branch, DoctorID: &doctor, Start: &start}}
-	settings, err := t.e.inbox.Settings(t.ctx)
-	if err != nil {
-		return err
-	}
-	booked, err := t.record(req, settings.DirectBooking)
+	booked, err := t.record(req, t.e.current().DirectBooking)
 	if err != nil {
 		return err
 	}

@@ -100,15 +100,15 @@ func (e *Engine) save(ctx context.Context, key string, st *state) error {
 
 // firstLang is the language of a conversation's first message: the channel's hint when it gives a
 // language there are texts for, else the language the text is written in, else the clinic's default.
-func (e *Engine) firstLang(ctx context.Context, in inbox.Inbound) string {
+func (e *Engine) firstLang(in inbox.Inbound) string {
 	if lang := knownLang(in.Lang); lang != "" {
 		return lang
 	}
 	if strings.IndexFunc(in.Text, unicode.IsLetter) >= 0 {
 		return texts.Detect(in.Text)
 	}
-	if st, err := e.inbox.Settings(ctx); err == nil && st.DefaultLang != "" {
-		return st.DefaultLang
+	if lang := knownLang(e.current().DefaultLang); lang != "" {
+		return lang
 	}
 	return "en"
 }

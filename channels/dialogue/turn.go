@@ -24,6 +24,10 @@ type turn struct {
 	replies []Reply
 	// convert is the request to book once the turn commits (direct booking), or 0.
 	convert scheduling.ID
+	// branch, loc and slots keep what the turn read of the chosen branch's calendar (turn.free).
+	branch *scheduling.Branch
+	loc    *time.Location
+	slots  map[string][]scheduling.Slot
 }
 
 // sched is the scheduling service inside the turn's transaction.
@@ -39,7 +43,7 @@ func (t *turn) run(prev *state) error {
 	if prev == nil {
 		lang := knownLang(t.conv.Lang)
 		if lang == "" {
-			lang = t.e.firstLang(t.ctx, t.in)
+			lang = t.e.firstLang(t.in)
 		}
 		t.st = &state{Lang: lang}
 		if err := t.learn(); err != nil {
