@@ -135,7 +135,7 @@ func (b *testBundle) waitDelivery(t *testing.T, id inbox.ID, want inbox.Delivery
 	require.Eventually(t, func() bool {
 		d, _ := b.message(t, id)
 		return d == want
-	}, 20*time.Second, 10*time.Millisecond, "message %d never became %s", id, want)
+	}, time.Minute, 10*time.Millisecond, "message %d never became %s", id, want)
 }
 
 // job is the delivery job of a message as the queue keeps it.

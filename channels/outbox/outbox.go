@@ -47,7 +47,7 @@ type Config struct {
 	ReminderEvery time.Duration
 	// ExpireEvery is how often Expire runs. Default 5 minutes.
 	ExpireEvery time.Duration
-	// Expire ends the booking requests nobody acted on in time (the inbox's expiry); nil runs nothing.
+	// Expire, when set, replaces the inbox store's Expire as the periodic request expiry.
 	Expire func(ctx context.Context) error
 }
 

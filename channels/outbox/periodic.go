@@ -2,6 +2,7 @@ package outbox
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -51,10 +52,18 @@ type expireWorker struct {
 
 // Work expires the booking requests nobody acted on in time.
 func (w *expireWorker) Work(ctx context.Context, _ *river.Job[expireArgs]) error {
-	if w.o.cfg.Expire == nil {
-		return nil
+	if w.o.cfg.Expire != nil {
+		return w.o.cfg.Expire(ctx)
 	}
-	return w.o.cfg.Expire(ctx)
+	store, _ := w.o.inbox()
+	n, err := store.Expire(ctx)
+	if err != nil {
+		return fmt.Errorf("outbox: expire requests: %w", err)
+	}
+	if n > 0 {
+		w.o.log.InfoContext(ctx, "outbox: requests expired", "count", n)
+	}
+	return nil
 }
 
 // periodicJobs are the outbox's scheduled chores: reminders and the turn-near sweep every

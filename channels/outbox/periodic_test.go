@@ -26,17 +26,34 @@ func TestPeriodicWorkRunsOnTheQueue(t *testing.T) {
 	start(t, b.ob)
 	select {
 	case <-expired:
-	case <-time.After(30 * time.Second):
+	case <-time.After(time.Minute):
 		t.Fatal("the request expiry never ran")
 	}
 	require.Eventually(t, func() bool {
 		calls := b.tg.calls()
 		return len(calls) == 1 && calls[0].Key == reminderKey(sess, 1440, sess.Start)
-	}, 30*time.Second, 20*time.Millisecond, "the due reminder was delivered")
+	}, time.Minute, 20*time.Millisecond, "the due reminder was delivered")
 	var d inbox.Delivery
 	require.Eventually(t, func() bool {
 		require.NoError(t, b.Pool.QueryRow(context.Background(), `SELECT delivery FROM messages WHERE key = $1`,
 			reminderKey(sess, 1440, sess.Start)).Scan(&d))
 		return d == inbox.DeliverySent
-	}, 20*time.Second, 10*time.Millisecond)
+	}, time.Minute, 10*time.Millisecond)
+}
+
+// Without an override, the periodic expiry is the inbox's: a request nobody acted on for longer than
+// the clinic's expiry (72 h by default) is expired by a started outbox.
+func TestPeriodicExpiryExpiresIdleRequests(t *testing.T) {
+	t.Parallel()
+	b := setup(t, outbox.Config{})
+	ctx := context.Background()
+	req, _, err := b.store.Submit(ctx, nil, inbox.NewRequest{Channel: inbox.WebForm, Key: "form-1", Name: "Rui Costa", Phone: "+351912345699"})
+	require.NoError(t, err)
+	*b.Clock = b.Clock.Add(73 * time.Hour)
+	start(t, b.ob)
+	require.Eventually(t, func() bool {
+		var status inbox.Status
+		require.NoError(t, b.Pool.QueryRow(ctx, `SELECT status FROM requests WHERE id = $1`, req.ID).Scan(&status))
+		return status == inbox.StatusExpired
+	}, time.Minute, 20*time.Millisecond)
 }

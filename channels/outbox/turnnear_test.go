@@ -86,13 +86,13 @@ func TestTurnNearFollowsQueueChanges(t *testing.T) {
 	sess := b.threeWaiting(t)
 	require.Eventually(t, func() bool {
 		return b.outMessages(t, "tg:1")[turnNearKey(sess[0])] != ""
-	}, 20*time.Second, 20*time.Millisecond, "the first in line is told after the check-in")
+	}, time.Minute, 20*time.Millisecond, "the first in line is told after the check-in")
 
 	day := scheduling.DateOf(b.clinic.At(4, 12, 0))
 	_, err = b.queue.SetOrder(ctx, b.clinic.Branch.ID, day, 0, []scheduling.ID{sess[2].ID, sess[0].ID, sess[1].ID})
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
 		return b.outMessages(t, "tg:3")[turnNearKey(sess[2])] != ""
-	}, 20*time.Second, 20*time.Millisecond, "the patient dragged to the front is told")
+	}, time.Minute, 20*time.Millisecond, "the patient dragged to the front is told")
 	require.Empty(t, b.outMessages(t, "tg:2"))
 }
