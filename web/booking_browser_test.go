@@ -263,10 +263,10 @@ func TestBrowserChatWidget(t *testing.T) {
 // offers the booking form instead.
 func TestBrowserChatWidgetUnavailable(t *testing.T) {
 	t.Parallel()
-	tb := setup(t)
+	base := bareServer(t)
 	host := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, `<!doctype html><html lang="ar"><body><p id="host-text">عيادة الميناء</p><script src="%s/chat.js" async></script></body></html>`, tb.url)
+		fmt.Fprintf(w, `<!doctype html><html lang="ar"><body><p id="host-text">عيادة الميناء</p><script src="%s/chat.js" async></script></body></html>`, base)
 	}))
 	t.Cleanup(host.Close)
 	p := newPhone(t)
@@ -276,6 +276,6 @@ func TestBrowserChatWidgetUnavailable(t *testing.T) {
 	require.Equal(t, "rtl", p.eval(shadow+`return s.querySelector(".wrap").dir`), "the site's language, right to left")
 	p.eval(shadow + `s.querySelector(".open").click(); return ""`)
 	p.waitFor(shadow+`return s.querySelector(".log").textContent`, "المحادثة غير متاحة الآن")
-	require.Equal(t, tb.url+"/book?lang=ar", p.eval(shadow+`return s.querySelector(".log a").href`))
+	require.Equal(t, base+"/book?lang=ar", p.eval(shadow+`return s.querySelector(".log a").href`))
 	require.Equal(t, "نموذج الحجز", p.eval(shadow+`return s.querySelector(".log a").textContent`))
 }

@@ -247,17 +247,32 @@ func TestBookingFormRateLimitAndSettings(t *testing.T) {
 	require.Contains(t, body["updated_by"], "manager")
 }
 
+// bareServer is a server without the inbox or the chat, and answers its URL.
+func bareServer(t *testing.T) string {
+	t.Helper()
+	b := schedtest.New(t)
+	rdb, prefix := dbtest.NewRedis(t)
+	srv := httptest.NewServer(NewHandler(Deps{Logger: slog.New(slog.DiscardHandler), Pool: b.Pool, Redis: rdb, Scheduling: b.Svc,
+		Access: access.NewStore(b.Pool, b.Svc.Now), Feed: startFeed(t, b.Pool), Public: PublicConfig{RedisPrefix: prefix}}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
 func TestBookingWithoutInboxIsUnavailable(t *testing.T) {
 	t.Parallel()
-	tb := setup(t)
-	status, body := tb.call(t, "", http.MethodPost, "/api/v1/public/booking-requests", map[string]any{"name": "Rui", "phone": "+351912000111"})
-	require.Equal(t, http.StatusNotFound, status, body)
-	require.Equal(t, "booking_unavailable", errCode(body))
+	base := bareServer(t)
+	resp, err := http.Post(base+"/api/v1/public/booking-requests", "application/json", strings.NewReader(`{"name": "Rui", "phone": "+351912000111"}`))
+	require.NoError(t, err)
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, http.StatusNotFound, resp.StatusCode)
+	require.Contains(t, string(raw), `"booking_unavailable"`)
 }
 
 func TestChatWidgetLoaderAndCORS(t *testing.T) {
 	t.Parallel()
-	tb := setup(t)
+	tb := struct{ url string }{bareServer(t)}
 	req, err := http.NewRequest(http.MethodGet, tb.url+"/chat.js", nil)
 	require.NoError(t, err)
 	resp, err := http.DefaultClient.Do(req)
