@@ -70,3 +70,28 @@ func TestCrashAfterDeliveringBeforeMarking(t *testing.T) {
 	require.Equal(t, msg.ID, calls[1].MessageID)
 	require.Equal(t, 1, b.count(t, `SELECT count(*) FROM messages WHERE direction = 'out'`))
 }
+
+// When the channel took a message but recording it as sent failed (the database went away for a
+// moment), the next attempt only records it: the channel is not given it twice.
+func TestFailingToMarkSentDoesNotDeliverAgain(t *testing.T) {
+	t.Parallel()
+	b := setup(t, outbox.Config{})
+	ctx := context.Background()
+	_, err := b.Pool.Exec(ctx, `
+		CREATE SEQUENCE mark_attempts;
+		CREATE FUNCTION refuse_first_mark() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN
+			IF nextval('mark_attempts') = 1 THEN
+				RAISE EXCEPTION 'connection lost';
+			END IF;
+			RETURN NEW;
+		END $$;
+		CREATE TRIGGER refuse_first_mark BEFORE UPDATE ON messages FOR EACH ROW
+			WHEN (NEW.delivery = 'sent') EXECUTE FUNCTION refuse_first_mark();`)
+	require.NoError(t, err)
+	msg := b.say(t, b.converse(t, "tg:1", ""), "k", "Hello")
+	start(t, b.ob)
+	b.waitDelivery(t, msg.ID, inbox.DeliverySent)
+	require.Len(t, b.tg.calls(), 1)
+	require.Equal(t, 2, b.count(t, `SELECT last_value FROM mark_attempts`), "the first mark failed, the second stood")
+}
