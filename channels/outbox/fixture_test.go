@@ -61,7 +61,7 @@ type testBundle struct {
 
 // setup builds an outbox with a Telegram deliverer on a fresh database with the scheduling fixtures'
 // clinic; it is not started. Retries wait 10 ms.
-func setup(t *testing.T, cfg outbox.Config) *testBundle {
+func setup(t testing.TB, cfg outbox.Config) *testBundle {
 	t.Helper()
 	sb := schedtest.New(t)
 	b := &testBundle{Bundle: sb, clinic: schedtest.NewClinic(t, sb.Svc), tg: &fakeChannel{}}
@@ -80,7 +80,7 @@ func setup(t *testing.T, cfg outbox.Config) *testBundle {
 }
 
 // newOutbox is another server's outbox on the same database and channel.
-func (b *testBundle) newOutbox(t *testing.T) *outbox.Outbox {
+func (b *testBundle) newOutbox(t testing.TB) *outbox.Outbox {
 	t.Helper()
 	ob, err := outbox.New(b.Pool, slog.New(slog.DiscardHandler), b.Svc.Now,
 		map[inbox.Channel]channels.Deliverer{inbox.Telegram: b.tg}, b.cfg)
@@ -104,7 +104,7 @@ func start(t *testing.T, ob *outbox.Outbox) {
 
 // converse opens a Telegram conversation from chat, with the patient's phone vouched for when given
 // (which links the conversation to the patient registered with it).
-func (b *testBundle) converse(t *testing.T, chat, phone string) *inbox.Conversation {
+func (b *testBundle) converse(t testing.TB, chat, phone string) *inbox.Conversation {
 	t.Helper()
 	conv, _, _, err := b.store.Receive(context.Background(), nil, inbox.Inbound{Channel: inbox.Telegram,
 		Address: chat, ExternalID: "hello:" + chat, Text: "hello", Name: "Maria", Phone: phone})
