@@ -24,8 +24,9 @@ type dueReminder struct {
 	branch, tz, doctor string
 }
 
-// dueReminders lists, per waiting session, the reminders due by now that have no row yet. Sessions
-// are found through each branch's (branch, start) index, within the largest offset of now.
+// dueReminders lists, per waiting session whose patient has not arrived, the reminders due by now
+// that have no row yet. Sessions are found through each branch's (branch, start) index, within the
+// largest offset of now.
 const dueReminders = `
 SELECT s.id, s.patient_id, s.starts_at, s.channel, o.m,
 	s.starts_at - make_interval(mins => o.m) >= COALESCE((SELECT max(e.at) FROM session_events e
@@ -35,13 +36,14 @@ FROM branches b
 	JOIN sessions s ON s.branch_id = b.id AND s.starts_at > $1 AND s.starts_at <= $1 + make_interval(mins => $3)
 	JOIN doctors d ON d.id = s.doctor_id
 	CROSS JOIN unnest($2::int[]) AS o(m)
-WHERE s.status = 'waiting' AND s.starts_at - make_interval(mins => o.m) <= $1
+WHERE s.status = 'waiting' AND s.checked_in_at IS NULL AND s.starts_at - make_interval(mins => o.m) <= $1
 	AND NOT EXISTS (SELECT 1 FROM outbox_reminders r
 		WHERE r.session_id = s.id AND r.offset_minutes = o.m AND r.starts_at = s.starts_at)
 ORDER BY s.id, o.m`
 
 // Remind sends the reminders that are due: for each waiting session, once per (offset, start), so a
-// rescheduled session is reminded of its new time and a cancelled one of nothing. When several are
+// rescheduled session is reminded of its new time and a cancelled one, or one whose patient has
+// checked in, of nothing. When several are
 // due at once (the server was down) only the nearest goes out. A reminder whose time had passed when
 // the session was booked is never sent. A patient with no conversation that may be messaged gets
 // nothing (until they write, if the visit is still ahead).

@@ -172,3 +172,18 @@ func TestReminderSettings(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, set, got, "a refused change leaves the settings as they were")
 }
+
+// A patient who has already checked in is not reminded of the visit they are waiting for.
+func TestNoReminderAfterCheckIn(t *testing.T) {
+	t.Parallel()
+	b := setup(t, outbox.Config{})
+	c := b.clinic
+	sess := b.book(t, 0, c.At(5, 10, 0), "tg:1")
+	b.remindAt(t, c.At(4, 10, 0))
+	require.Len(t, b.outMessages(t, "tg:1"), 1)
+	*b.Clock = c.At(5, 7, 30)
+	_, err := b.Svc.CheckIn(context.Background(), "test", sess.ID)
+	require.NoError(t, err)
+	b.remindAt(t, c.At(5, 8, 0))
+	require.Len(t, b.outMessages(t, "tg:1"), 1)
+}
