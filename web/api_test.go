@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,8 +18,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"clinic/billing"
+	"clinic/channels"
+	"clinic/channels/dialogue"
+	"clinic/channels/outbox"
+	"clinic/inbox"
+	"clinic/inbox/inboxtest"
 	"clinic/migrations/dbtest"
 	"clinic/scheduling"
+	"clinic/scheduling/queue"
 	"clinic/scheduling/record"
 	"clinic/scheduling/schedtest"
 	"clinic/web/access"
@@ -43,10 +51,42 @@ func setup(t *testing.T) *testBundle {
 }
 
 func serveBundle(t testing.TB, b *schedtest.Bundle, rdb *redis.Client) *testBundle {
+	return serveBundleWith(t, b, rdb, true)
+}
+
+// setupWithoutInbox serves the API without the inbox, the chat and the outbox, as a server that does not
+// run them.
+func setupWithoutInbox(t *testing.T) *testBundle {
+	t.Helper()
+	rdb, _ := dbtest.NewRedis(t)
+	return serveBundleWith(t, schedtest.New(t), rdb, false)
+}
+
+func serveBundleWith(t testing.TB, b *schedtest.Bundle, rdb *redis.Client, withInbox bool) *testBundle {
 	acc := access.NewStore(b.Pool, func() time.Time { return *b.Clock })
 	watchRevocations(t, acc, b.Pool)
-	h := NewHandler(Deps{Logger: slog.New(slog.DiscardHandler), Pool: b.Pool, Redis: rdb, Scheduling: b.Svc, Access: acc,
-		Feed: startFeed(t, b.Pool)})
+	// The inbox and the chat as the server runs them, with a sender that records instead of delivering.
+	logger := slog.New(slog.DiscardHandler)
+	store := inbox.NewStore(b.Pool, logger, b.Svc.Now, b.Svc, &inboxtest.Recorder{}, inbox.Config{BaseURL: inboxtest.BaseURL})
+	prefix := fmt.Sprintf("t:bundle:%d:", rand.Int64())
+	t.Cleanup(func() {
+		ctx := context.Background()
+		for iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator(); iter.Next(ctx); {
+			rdb.Del(ctx, iter.Val())
+		}
+	})
+	// The outbox's settings and failures are read from the database; nothing is delivered, so it is not
+	// started.
+	ob, err := outbox.New(b.Pool, logger, b.Svc.Now, nil, outbox.Config{})
+	require.NoError(t, err)
+	ob.Use(store, queue.New(b.Pool, b.Svc))
+	engine := dialogue.New(logger, b.Svc.Now, b.Svc, store, rdb, dialogue.Config{Prefix: prefix, BaseURL: inboxtest.BaseURL})
+	deps := Deps{Logger: logger, Pool: b.Pool, Redis: rdb, Scheduling: b.Svc, Access: acc, Feed: startFeed(t, b.Pool)}
+	if withInbox {
+		deps.Inbox, deps.Chat, deps.Outbox = store, channels.NewGatewayWith(b.Pool, logger, store, engine), ob
+		deps.Public = PublicConfig{RedisPrefix: prefix}
+	}
+	h := NewHandler(deps)
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	// Every request a test sends and every answer it gets is checked against openapi.json; benchmarks

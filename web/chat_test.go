@@ -187,7 +187,7 @@ func TestChatRefusesBadInput(t *testing.T) {
 // TestChatWithoutTheChatIs503 and the chat shares the public rate limit.
 func TestChatWithoutTheChatIs503(t *testing.T) {
 	t.Parallel()
-	tb := setup(t)
+	tb := setupWithoutInbox(t)
 	status, body := tb.call(t, "", http.MethodPost, "/api/v1/public/chat", map[string]any{"text": "hi"})
 	require.Equal(t, http.StatusServiceUnavailable, status)
 	require.Equal(t, "chat_unavailable", errCode(body))

@@ -308,7 +308,7 @@ func TestInboxSettings(t *testing.T) {
 
 func TestInboxWithoutAStoreAnswers503(t *testing.T) {
 	t.Parallel()
-	tb := setup(t)
+	tb := setupWithoutInbox(t)
 	status, body := tb.call(t, access.Receptionist, http.MethodGet, "/api/v1/inbox", nil)
 	require.Equal(t, http.StatusServiceUnavailable, status)
 	require.Equal(t, "inbox_unavailable", errCode(body))

@@ -144,7 +144,7 @@ func TestOutboxSettingsAPI(t *testing.T) {
 
 func TestOutboxRoutesWithoutAnOutbox(t *testing.T) {
 	t.Parallel()
-	tb := setup(t)
+	tb := setupWithoutInbox(t)
 	status, body := tb.call(t, access.Receptionist, http.MethodGet, "/api/v1/outbox/failures", nil)
 	require.Equal(t, http.StatusServiceUnavailable, status)
 	require.Equal(t, "outbox_unavailable", errCode(body))
