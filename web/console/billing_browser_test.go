@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"clinic/billing"
@@ -32,6 +33,25 @@ func coveredDemoServer(t *testing.T) (base, email, password string) {
 	sched := scheduling.NewService(pool, logger, now, scheduling.Config{})
 	_, err := demo.Load(ctx, sched, demoNow)
 	require.NoError(t, err)
+	coverSofia(t, pool, sched, now)
+
+	acc := access.NewStore(pool, now)
+	email, password = "desk@harbour.test", "the desk's password"
+	_, err = acc.CreateUser(ctx, email, password, access.Receptionist, 0)
+	require.NoError(t, err)
+	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Now: now,
+		Config: console.Config{ClinicName: "Harbour Clinic", RedisPrefix: prefix}})
+	require.NoError(t, err)
+	srv := httptest.NewServer(web.NewHandler(web.Deps{Logger: logger, Pool: pool, Redis: rdb, Scheduling: sched, Access: acc, Console: con}))
+	t.Cleanup(srv.Close)
+	return srv.URL, email, password
+}
+
+// coverSofia gives the demo's Sofia Rodrigues an 80% policy (a €20.00 deductible), a package of
+// three blood draws and a 5% loyalty tier.
+func coverSofia(t *testing.T, pool *pgxpool.Pool, sched *scheduling.Service, now func() time.Time) {
+	t.Helper()
+	ctx := context.Background()
 	found, err := sched.SearchPatients(ctx, scheduling.PatientSearch{Query: "Sofia Rodrigues", Limit: 1})
 	require.NoError(t, err)
 	require.Len(t, found.Items, 1)
@@ -54,16 +74,6 @@ func coveredDemoServer(t *testing.T) (base, email, password string) {
 	_, err = store.PutLoyalty(ctx, "demo", sofia, billing.LoyaltyInput{TierDiscountBP: &tier})
 	require.NoError(t, err)
 
-	acc := access.NewStore(pool, now)
-	email, password = "desk@harbour.test", "the desk's password"
-	_, err = acc.CreateUser(ctx, email, password, access.Receptionist, 0)
-	require.NoError(t, err)
-	con, err := console.New(console.Deps{Logger: logger, DB: pool, Redis: rdb, Scheduling: sched, Access: acc, Now: now,
-		Config: console.Config{ClinicName: "Harbour Clinic", RedisPrefix: prefix}})
-	require.NoError(t, err)
-	srv := httptest.NewServer(web.NewHandler(web.Deps{Logger: logger, Pool: pool, Redis: rdb, Scheduling: sched, Access: acc, Console: con}))
-	t.Cleanup(srv.Close)
-	return srv.URL, email, password
 }
 
 func TestBrowserBookingInvoicePreviewFollowsTheTickedExaminations(t *testing.T) {
