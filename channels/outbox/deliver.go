@@ -50,6 +50,11 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 	if delivery == inbox.DeliverySent {
 		return nil
 	}
+	if behind, err := o.behindEarlier(ctx, id); err != nil {
+		return err
+	} else if behind && !wasDelivered(job) {
+		return river.JobSnooze(orderWait)
+	}
 	if !wasDelivered(job) {
 		out, err := store.Outbound(ctx, id)
 		if err != nil {
@@ -66,6 +71,30 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 		return fmt.Errorf("mark message %d sent: %w", id, err)
 	}
 	return nil
+}
+
+// orderWait is how long a message waits for an earlier one of its conversation to go out first.
+const orderWait = 250 * time.Millisecond
+
+// orderWindow bounds the wait: only earlier messages queued this shortly before keep a message back,
+// so a reply the patient needs is not held behind one that keeps failing.
+const orderWindow = time.Minute
+
+// behindEarlier says whether an earlier message of the same conversation, queued within orderWindow
+// before this one, has not gone out yet. The workers deliver in parallel; a patient reads a turn's
+// replies in the order the bot wrote them only if each waits for the one before.
+func (o *Outbox) behindEarlier(ctx context.Context, messageID inbox.ID) (bool, error) {
+	var behind bool
+	err := o.pool.QueryRow(ctx, `
+		SELECT EXISTS (
+			SELECT 1 FROM messages e
+			WHERE e.conversation_id = m.conversation_id AND e.direction = 'out' AND e.delivery = 'queued'
+			  AND e.id < m.id AND e.at >= m.at - $2::interval)
+		FROM messages m WHERE m.id = $1`, messageID, orderWindow).Scan(&behind)
+	if err != nil {
+		return false, fmt.Errorf("outbox: order of message %d: %w", messageID, err)
+	}
+	return behind, nil
 }
 
 // wasDelivered reads the delivered mark from the job's stored metadata.

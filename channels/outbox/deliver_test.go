@@ -167,3 +167,38 @@ func TestChannelsWithoutDeliveryAreSentAtOnce(t *testing.T) {
 	require.Contains(t, reason, "whatsapp channel is not set up")
 	require.Empty(t, b.tg.calls())
 }
+
+// TestAConversationsMessagesGoOutInTheOrderTheyWereWritten: the workers deliver in parallel, yet a
+// patient reads one turn's replies in order, even when the first is slow to go out.
+func TestAConversationsMessagesGoOutInTheOrderTheyWereWritten(t *testing.T) {
+	t.Parallel()
+	b := setup(t, outbox.Config{})
+	b.tg.setAnswer(func(_ int, msg inbox.Outbound) error {
+		if msg.Key == "turn:0" {
+			time.Sleep(300 * time.Millisecond)
+		}
+		return nil
+	})
+	conv := b.converse(t, "tg:order", "")
+	ctx := context.Background()
+	var ids []inbox.ID
+	require.NoError(t, pgx.BeginFunc(ctx, b.Pool, func(tx pgx.Tx) error {
+		for i, text := range []string{"Hello!", "What would you like to book?", "1. Consultation"} {
+			msg, err := b.store.Say(ctx, tx, conv, inbox.Outbound{Key: fmt.Sprintf("turn:%d", i), Text: text})
+			if err != nil {
+				return err
+			}
+			ids = append(ids, msg.ID)
+		}
+		return nil
+	}))
+	start(t, b.ob)
+	for _, id := range ids {
+		b.waitDelivery(t, id, inbox.DeliverySent)
+	}
+	var keys []string
+	for _, c := range b.tg.calls() {
+		keys = append(keys, c.Key)
+	}
+	require.Equal(t, []string{"turn:0", "turn:1", "turn:2"}, keys)
+}
