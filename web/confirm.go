@@ -16,11 +16,11 @@ import (
 
 // confirmView is what the confirm page shows: the visit, its tracking link and the cancel form.
 type confirmView struct {
-	State, Title, Detail, Notice     string
-	Rows                             []confirmRow
+	State, Title, Detail, Notice    string
+	Rows                            []confirmRow
 	TrackURL, TrackLabel, TrackHint string
-	Cancel                           *cancelForm
-	Closed                           string
+	Cancel                          *cancelForm
+	Closed                          string
 }
 
 // confirmRow is one fact of the visit.
@@ -111,7 +111,7 @@ func (b *bookingForm) showVisit(c *gin.Context, status int, lang string, v *inbo
 	case v.CanCancel:
 		until := v.CancelUntil.In(start.Location())
 		d.Cancel = &cancelForm{Heading: t("confirm.cancel"), Reason: t("confirm.cancel_reason"), Button: t("confirm.cancel_button"),
-			Until: t("confirm.cancel_until", dayName(lang, until)+" · "+clockLabel(lang, until)),
+			Until:  t("confirm.cancel_until", dayName(lang, until)+" · "+clockLabel(lang, until)),
 			Action: "/c/" + url.PathEscape(c.Param("token")) + "/cancel", Lang: lang, Error: cancelErr}
 	case v.Status == scheduling.StatusWaiting:
 		d.Closed = t("confirm.cancel_closed")
