@@ -192,16 +192,22 @@ func TestChatWithoutTheChatIs503(t *testing.T) {
 	require.Equal(t, http.StatusServiceUnavailable, status)
 	require.Equal(t, "chat_unavailable", errCode(body))
 
+	// Two requests a minute: the third is refused. The count is per minute of the clock, so six
+	// requests meet the limit even when a minute turns over between them.
 	cb := chatSetup(t, 2, 0)
-	for i := range 3 {
-		status, body := cb.say(t, map[string]any{"text": "hi"})
-		if i < 2 {
-			require.Equal(t, http.StatusOK, status, "%v", body)
-			continue
+	status, body = cb.say(t, map[string]any{"text": "hi"})
+	require.Equal(t, http.StatusOK, status, "%v", body)
+	limited := false
+	for range 5 {
+		status, body = cb.call(t, "", http.MethodGet, "/api/v1/public/chat/"+strings.Repeat("0", 32), nil)
+		if status == http.StatusTooManyRequests {
+			require.Equal(t, "rate_limited", errCode(body))
+			limited = true
+			break
 		}
-		require.Equal(t, http.StatusTooManyRequests, status)
-		require.Equal(t, "rate_limited", errCode(body))
+		require.Equal(t, http.StatusNotFound, status, "%v", body)
 	}
+	require.True(t, limited, "the public rate limit applies to the chat")
 }
 
 // benchDialogue is a full booking: greeting, examination, day, time, name, phone. Day and time are
