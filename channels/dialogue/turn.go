@@ -75,10 +75,15 @@ func (t *turn) run(prev *state) error {
 
 // learn takes what the channel and the clinic know about the patient: a phone number the channel
 // vouches for, and the patient of a conversation linked to one (DESIGN 3.5: one person across
-// channels). A returning patient is greeted by name and not asked again.
+// channels). A returning patient is greeted by name and not asked again. A name the patient gave
+// stays when they then share their phone; only a phone other than the one known before may be
+// someone else's, so then the name is that phone's patient's, or asked again.
 func (t *turn) learn() error {
 	if t.in.Phone != "" && (t.in.Phone != t.st.Phone || !t.st.Verified) {
-		t.st.Phone, t.st.Verified, t.st.Name = t.in.Phone, true, ""
+		if t.st.Phone != "" && t.st.Phone != t.in.Phone {
+			t.st.Name = ""
+		}
+		t.st.Phone, t.st.Verified = t.in.Phone, true
 	}
 	if t.st.Name != "" {
 		return nil
@@ -86,10 +91,11 @@ func (t *turn) learn() error {
 	var p *scheduling.Patient
 	var err error
 	switch {
+	case t.st.Verified:
+		// The vouched phone decides: the conversation may still be linked to an earlier number's patient.
+		p, err = t.sched().FindPatientByPhone(t.ctx, t.st.Phone)
 	case t.conv.PatientID != nil:
 		p, err = t.sched().GetPatient(t.ctx, *t.conv.PatientID)
-	case t.st.Verified:
-		p, err = t.sched().FindPatientByPhone(t.ctx, t.st.Phone)
 	default:
 		return nil
 	}
