@@ -21,7 +21,7 @@ const enUnavailable = "Sorry, the chat cannot continue right now. You can still 
 
 // TestRedisStoppedDuringAChatAndBack: with Redis gone the bot says, in the patient's language, that
 // the chat cannot go on and offers the form, and the message is still stored; once Redis is back the
-// same client (no restart) answers new turns.
+// same client (no restart) answers new turns, saying it lost its place in the conversation.
 func TestRedisStoppedDuringAChatAndBack(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
@@ -50,8 +50,8 @@ func TestRedisStoppedDuringAChatAndBack(t *testing.T) {
 		WHERE c.address = 'web-r' AND m.direction = 'in'`))
 
 	startRedis(t, port)
-	// The state went with the server: the patient starts again.
-	en.play(t, []turn{{"1", []string{enWelcome, enAskExam}}, {"1", []string{enAskDay}}})
+	// The state went with the server: the bot says it lost its place and the patient starts again.
+	en.play(t, []turn{{"1", []string{enLost, enAskExam}}, {"1", []string{enAskDay}}})
 }
 
 func freePort(t *testing.T) int {

@@ -55,6 +55,14 @@ func (t *turn) run(prev *state) error {
 		if cmd := t.command(); cmd != "" && cmd != cmdRestart && cmd != cmdCancel {
 			return t.do(cmd)
 		}
+		lost, err := t.lostPlace()
+		if err != nil {
+			return err
+		}
+		if lost {
+			t.say("dialogue.lost")
+			return t.askExam()
+		}
 		return t.greet()
 	}
 	t.st = prev

@@ -6,6 +6,7 @@ package texts
 var dialogueEnglish = map[string]string{
 	"dialogue.unavailable": "Sorry, the chat cannot continue right now. You can still ask for a visit with our booking form: %s",
 	"dialogue.timeout":     "That took a while, so let's start again.",
+	"dialogue.lost":        "Sorry, I lost my place in our conversation, so let's start again.",
 	"dialogue.welcome": "Hello! I can book a visit for you. At any time you can write \"status\" for your place in the queue, " +
 		"\"my bookings\", \"human\" to talk to our staff, \"start over\" or \"language\".",
 	"dialogue.welcome_back":   "Welcome back, %s! At any time you can write \"status\", \"my bookings\", \"human\", \"start over\" or \"language\".",
@@ -64,6 +65,7 @@ var dialogueEnglish = map[string]string{
 var dialogueArabic = map[string]string{
 	"dialogue.unavailable": "عذرًا، لا يمكن متابعة المحادثة الآن. يمكنك طلب موعد من خلال نموذج الحجز: %s",
 	"dialogue.timeout":     "مرّ وقت طويل، فلنبدأ من جديد.",
+	"dialogue.lost":        "عذرًا، فقدتُ موضعي في محادثتنا، فلنبدأ من جديد.",
 	"dialogue.welcome": "مرحبًا! يمكنني حجز موعد لك. في أي وقت يمكنك كتابة \"الحالة\" لمعرفة دورك في الانتظار، " +
 		"أو \"حجوزاتي\"، أو \"موظف\" للتحدث مع فريقنا، أو \"من جديد\"، أو \"اللغة\".",
 	"dialogue.welcome_back":   "أهلًا بعودتك يا %s! في أي وقت يمكنك كتابة \"الحالة\" أو \"حجوزاتي\" أو \"موظف\" أو \"من جديد\" أو \"اللغة\".",
