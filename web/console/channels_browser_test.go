@@ -73,6 +73,10 @@ func TestBrowserChannelsPageShowsTheQRCodeAndFollowsIt(t *testing.T) {
 		chromedp.Click(chromedp.CSS("button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(".qr-image")),
 	))
+	// Visible comes before loaded: wait for the image itself, then check its size.
+	_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelector('.qr-image').complete`,
+		chromedp.WithPollingTimeout(20*time.Second)))
+	require.NoError(t, err)
 	loaded, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelector('.qr-image').naturalWidth`))
 	require.NoError(t, err)
 	require.Equal(t, 320, loaded, "the QR image is drawn by the server")
