@@ -31,6 +31,8 @@ type hints struct {
 	inputs map[string]hint
 	// marked are patients found with money records, by database: they are priced from fresh reads.
 	marked map[string]struct{}
+	// pools are the database names of the pools bookings were prepared on (see dbKeyOf).
+	pools sync.Map
 }
 
 type hint struct {
@@ -43,8 +45,7 @@ func newHints() *hints {
 }
 
 // dbKey names the database a transaction works in: hints of one never answer for another.
-func dbKey(tx pgx.Tx) string {
-	c := tx.Conn().Config()
+func dbKey(c *pgx.ConnConfig) string {
 	return c.Host + ":" + strconv.Itoa(int(c.Port)) + "/" + c.Database
 }
 
@@ -65,7 +66,7 @@ func (h *hints) learn(tx pgx.Tx, l *inputLoad, input Input) {
 	if h == nil || len(l.v.Consumables) > 0 {
 		return
 	}
-	db := dbKey(tx)
+	db := dbKey(tx.Conn().Config())
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if l.patientMarked {
@@ -103,38 +104,53 @@ func (h *hints) draft(ctx context.Context, tx pgx.Tx, now time.Time, v sessionVi
 	if h == nil || len(v.Consumables) > 0 {
 		return nil, nil
 	}
-	db := dbKey(tx)
+	db := dbKey(tx.Conn().Config())
+	p, args, version, err := h.price(db, now, v)
+	if p == nil || err != nil {
+		return nil, err
+	}
+	var id *scheduling.ID
+	var marked bool
+	if err := tx.QueryRow(ctx, guardedDraftSQL, append(args, version)...).Scan(&id, &marked); err != nil {
+		return nil, fmt.Errorf("save draft invoice: %w", err)
+	}
+	if id == nil {
+		if marked {
+			h.markPatient(db, v.PatientID)
+		}
+		return nil, nil
+	}
+	p.id = *id
+	return p, nil
+}
+
+// price prices a visit from its hint, when there is one, and returns the draft with guardedDraftSQL's
+// parameters $1–$20 and the catalog version ($21) the hint holds; a nil draft when there is no hint.
+func (h *hints) price(db string, now time.Time, v sessionVisit) (*priced, []any, int64, error) {
 	hi, ok := h.lookup(db, v.Visit)
 	if !ok {
-		return nil, nil
+		return nil, nil, 0, nil
 	}
 	input := hi.input
 	input.Items = slices.Clone(input.Items)
 	input.Date, input.ManualDiscountBP, input.RedeemPoints = v.Date, v.ManualDiscountBP, v.RedeemPoints
 	inv, err := Price(input)
 	if err != nil {
-		return nil, nil // the caller prices from fresh reads, and says what is wrong with them
+		return nil, nil, 0, nil // the caller prices from fresh reads, and says what is wrong with them
 	}
 	p := &priced{inv: inv, input: input}
 	args, err := draftArgs(v, p, now)
 	if err != nil {
-		return nil, err
+		return nil, nil, 0, err
 	}
-	var id *scheduling.ID
-	var marked bool
-	if err := tx.QueryRow(ctx, guardedDraftSQL, append(args, hi.version)...).Scan(&id, &marked); err != nil {
-		return nil, fmt.Errorf("save draft invoice: %w", err)
-	}
-	if id == nil {
-		if marked {
-			h.mu.Lock()
-			h.mark(db, v.PatientID)
-			h.mu.Unlock()
-		}
-		return nil, nil
-	}
-	p.id = *id
-	return p, nil
+	return p, args, hi.version, nil
+}
+
+// markPatient remembers a patient found with money records.
+func (h *hints) markPatient(db string, patient scheduling.ID) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.mark(db, patient)
 }
 
 // guardedDraftSQL writes a new draft as insertDraftSQL does ($1–$20), but only while the catalog is

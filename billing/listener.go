@@ -27,7 +27,8 @@ func NewSessionListener() scheduling.Listener {
 	return scheduling.Listener{
 		Actions: []string{scheduling.ActionBooked, scheduling.ActionExaminationsChanged, scheduling.ActionRescheduled,
 			scheduling.ActionCompleted, scheduling.ActionCancelled, scheduling.ActionNoShow, scheduling.ActionDeleted},
-		Hear: func(ctx context.Context, tx pgx.Tx, ch scheduling.Change) error { return hear(ctx, tx, ch.At, ch, h) },
+		Hear:    func(ctx context.Context, tx pgx.Tx, ch scheduling.Change) error { return hear(ctx, tx, ch.At, ch, h) },
+		Prepare: h.prepare,
 	}
 }
 

@@ -97,9 +97,20 @@ func (s *Service) bookWith(ctx context.Context, actor Actor, in BookingInput, st
 		sess.OpenedAt, sess.CompletedAt = &sess.Start, &sess.End
 	}
 	idem := idempotency{key: in.IdempotencyKey, fingerprint: fingerprint}
+	// A booking that listeners hear is written with what they write in one batch when they can say
+	// ahead what that is (see Listener.Prepare), and in a transaction otherwise.
+	heard := s.heard(ActionBooked)
+	_, joined := s.db.(pgx.Tx)
+	batched := heard && !joined
 	return sess, s.place(ctx, st.branch, st.loc, st.exams, sess, in.RoomID, 0, now, func(q DB) error {
-		return s.insertSession(ctx, q, actor, sess, idem, now)
-	}, s.heard(ActionBooked))
+		if !batched {
+			return s.insertSession(ctx, q, actor, sess, idem, now)
+		}
+		if done, err := s.insertPrepared(ctx, actor, sess, idem, now); done || err != nil {
+			return err
+		}
+		return s.inTx(ctx, func(tx pgx.Tx) error { return s.insertSession(ctx, tx, actor, sess, idem, now) })
+	}, heard && !batched)
 }
 
 // codeStaleSetup is internal: the catalog changed since the setup a booking used was read.
@@ -196,13 +207,21 @@ func (in BookingInput) fingerprint() []byte {
 // insertSession writes the session, its examinations, its audit row and its NOTIFY in one statement,
 // then passes the change to the listeners, when any hears it: q is then a transaction.
 func (s *Service) insertSession(ctx context.Context, q DB, actor Actor, sess *Session, idem idempotency, now time.Time) error {
-	pos, exams, starts, ends := sess.examinationColumns()
-	var key *string
-	var request []byte
-	if idem.key != "" {
-		key, request = &idem.key, idem.fingerprint
+	if err := scanInserted(q.QueryRow(ctx, insertSessionSQL, insertSessionArgs(actor, sess, idem, now)...), sess); err != nil {
+		return s.writeError(err, sess, "insert session")
 	}
-	err := q.QueryRow(ctx, `
+	sess.CreatedAt = now.In(sess.Start.Location())
+	// The statement above wrote the audit row and the NOTIFY that commit writes for other changes.
+	tx, ok := q.(pgx.Tx)
+	if !ok {
+		return nil
+	}
+	return s.tell(ctx, tx, Change{Action: ActionBooked, Actor: actor, Session: sess, At: now})
+}
+
+// insertSessionSQL writes a booked session, its examinations, its audit row and its NOTIFY, and
+// answers the session's id and its patient's and doctor's names (see insertSessionArgs, scanInserted).
+const insertSessionSQL = `
 		WITH s AS (
 			INSERT INTO sessions (patient_id, branch_id, doctor_id, room_id, starts_at, ends_at, status, channel, opened_at,
 				completed_at, idempotency_key, idempotency_request, created_at, updated_at)
@@ -217,20 +236,24 @@ func (s *Service) insertSession(ctx context.Context, q DB, actor Actor, sess *Se
 		SELECT id, (SELECT name FROM patients WHERE id = $1), (SELECT name FROM doctors WHERE id = $3),
 			pg_notify($20, json_build_object('session_id', id::text, 'branch_id', $2::text, 'day', $21::text,
 				'action', $19::text)::text)
-		FROM s`,
-		sess.PatientID, sess.BranchID, sess.DoctorID, sess.RoomID, sess.Start, sess.End, sess.Status, sess.Channel,
+		FROM s`
+
+// insertSessionArgs are insertSessionSQL's parameters for sess.
+func insertSessionArgs(actor Actor, sess *Session, idem idempotency, now time.Time) []any {
+	pos, exams, starts, ends := sess.examinationColumns()
+	var key *string
+	var request []byte
+	if idem.key != "" {
+		key, request = &idem.key, idem.fingerprint
+	}
+	return []any{sess.PatientID, sess.BranchID, sess.DoctorID, sess.RoomID, sess.Start, sess.End, sess.Status, sess.Channel,
 		sess.OpenedAt, sess.CompletedAt, key, request, now, pos, exams, starts, ends,
-		string(actor), ActionBooked, NotifyChannel, dateString(DateOf(sess.Start))).Scan(&sess.ID, &sess.PatientName, &sess.DoctorName, nil)
-	if err != nil {
-		return s.writeError(err, sess, "insert session")
-	}
-	sess.CreatedAt = now.In(sess.Start.Location())
-	// The statement above wrote the audit row and the NOTIFY that commit writes for other changes.
-	tx, ok := q.(pgx.Tx)
-	if !ok {
-		return nil
-	}
-	return s.tell(ctx, tx, Change{Action: ActionBooked, Actor: actor, Session: sess, At: now})
+		string(actor), ActionBooked, NotifyChannel, dateString(DateOf(sess.Start))}
+}
+
+// scanInserted reads insertSessionSQL's answer into sess.
+func scanInserted(row pgx.Row, sess *Session) error {
+	return row.Scan(&sess.ID, &sess.PatientName, &sess.DoctorName, nil)
 }
 
 // writeError maps what the database refused when a session was written to the domain's answer.

@@ -3,6 +3,7 @@ package scheduling
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -49,7 +50,26 @@ type Listener struct {
 	// written as one atomic statement, without the round trips of an explicit transaction.
 	Actions []string
 	Hear    func(ctx context.Context, tx pgx.Tx, ch Change) error
+	// Prepare, when set, may offer ahead of a booking the statement Hear would run for it, so that the
+	// session and what the listener writes go to the database together in one atomic batch, without
+	// the round trips of an explicit transaction. It is called before the session is written: the
+	// change's session has no id yet, and the statement names it as currval('sessions_id_seq'). db is
+	// the database the booking is written to. ok false: Hear is called as usual.
+	Prepare func(ctx context.Context, db DB, ch Change) (p Prepared, ok bool, err error)
 }
+
+// Prepared is a listener's statement written in one batch with a booking (see Listener.Prepare).
+type Prepared struct {
+	SQL  string
+	Args []any
+	// Scan reads the statement's one row. An error wrapping ErrUnprepared says the statement found
+	// what it was prepared from out of date: nothing of the batch is kept, and the booking is written
+	// again in a transaction, with Hear.
+	Scan func(row pgx.Row) error
+}
+
+// ErrUnprepared is what a prepared statement answers when it was prepared from what has since changed.
+var ErrUnprepared = errors.New("prepared statement out of date")
 
 // hears reports whether l is called for action.
 func (l Listener) hears(action string) bool {
