@@ -76,16 +76,22 @@ func (g *Gateway) Handle(ctx context.Context, in inbox.Inbound) ([]inbox.Outboun
 		if err != nil {
 			return err
 		}
-		for i, r := range outcome.Replies {
-			o := inbox.Outbound{Key: msg.ID.String() + ":" + strconv.Itoa(i), Channel: conv.Channel, Address: conv.Address,
-				Text: r.Text, Choices: r.Choices, AskPhone: r.AskPhone, Lang: conv.Lang}
-			m, err := g.inbox.Say(ctx, tx, conv, o)
-			if err != nil {
-				return fmt.Errorf("store the bot's reply: %w", err)
-			}
-			o.MessageID = m.ID
-			out = append(out, o)
+		if len(outcome.Replies) == 0 {
+			return nil
 		}
+		replies := make([]inbox.Outbound, len(outcome.Replies))
+		for i, r := range outcome.Replies {
+			replies[i] = inbox.Outbound{Key: msg.ID.String() + ":" + strconv.Itoa(i), Channel: conv.Channel, Address: conv.Address,
+				Text: r.Text, Choices: r.Choices, AskPhone: r.AskPhone, Lang: conv.Lang}
+		}
+		msgs, err := g.inbox.SayMany(ctx, tx, conv, replies)
+		if err != nil {
+			return fmt.Errorf("store the bot's replies: %w", err)
+		}
+		for i, m := range msgs {
+			replies[i].MessageID = m.ID
+		}
+		out = replies
 		return nil
 	})
 	if err != nil {

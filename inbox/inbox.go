@@ -92,6 +92,13 @@ type Sender interface {
 	Send(ctx context.Context, tx pgx.Tx, msg Outbound) error
 }
 
+// ManySender is a Sender that also queues several messages at once, as one round trip to the
+// database instead of one for each.
+type ManySender interface {
+	Sender
+	SendMany(ctx context.Context, tx pgx.Tx, msgs []Outbound) error
+}
+
 // Requested is what a patient asked for; every part is optional.
 type Requested struct {
 	ExaminationID *ID        `json:"examination_id,omitempty"`

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
@@ -26,9 +27,6 @@ const (
 	maxFieldText = 2000
 )
 
-// errDuplicate rolls back a savepoint whose inbound message turned out to be stored already.
-var errDuplicate = errors.New("inbound message stored before")
-
 const conversationColumns = `c.id, c.channel, c.address, c.patient_id, c.name, c.phone, c.lang, c.handover, c.consent`
 
 func scanConversation(row pgx.Row) (*Conversation, error) {
@@ -49,55 +47,111 @@ func (s *Store) Receive(ctx context.Context, tx pgx.Tx, in Inbound) (conv *Conve
 	if at.IsZero() {
 		at = s.now()
 	}
-	err = s.inTx(ctx, tx, func(tx pgx.Tx) error {
-		if conv, err = s.inboundSeen(ctx, tx, in); conv != nil || err != nil {
-			return err
-		}
-		conv, err = scanConversation(tx.QueryRow(ctx, `
-			INSERT INTO conversations AS c (channel, address, name, phone, lang, consent, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, true, $6, $6)
-			ON CONFLICT (channel, address) DO UPDATE SET consent = true, updated_at = EXCLUDED.updated_at,
-				name = CASE WHEN c.name = '' THEN EXCLUDED.name ELSE c.name END,
-				phone = CASE WHEN EXCLUDED.phone <> '' THEN EXCLUDED.phone ELSE c.phone END,
-				lang = CASE WHEN c.lang = '' THEN EXCLUDED.lang ELSE c.lang END
-			RETURNING `+conversationColumns,
-			in.Channel, in.Address, in.Name, in.Phone, in.Lang, s.now()))
-		if err != nil {
-			return fmt.Errorf("store conversation: %w", err)
-		}
-		if in.Phone != "" {
-			if err := linkPatient(ctx, tx, conv); err != nil {
-				return err
-			}
-		}
-		msg = &Message{ConversationID: conv.ID, Direction: In, Text: in.Text, Choice: in.Choice, Delivery: DeliveryReceived}
-		err = tx.QueryRow(ctx, `
-			INSERT INTO messages (conversation_id, channel, direction, external_id, text, choice, lang, delivery, at)
-			VALUES ($1, $2, 'in', NULLIF($3, ''), $4, $5, $6, 'received', $7)
-			ON CONFLICT (channel, external_id) DO NOTHING
-			RETURNING id, at`,
-			conv.ID, conv.Channel, in.ExternalID, in.Text, in.Choice, in.Lang, at).Scan(&msg.ID, &msg.At)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return errDuplicate
-		}
-		if err != nil {
-			return fmt.Errorf("store inbound message: %w", err)
-		}
-		msg.At = msg.At.UTC()
-		return nil
-	})
-	if errors.Is(err, errDuplicate) {
-		// Another delivery of the same message committed between the check and the insert.
-		conv, err = s.inboundSeen(ctx, tx, in)
-		return conv, nil, conv != nil, err
+	if tx != nil {
+		return s.receive(ctx, tx, in, at)
 	}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		conv, msg, dup, err = s.receive(ctx, tx, in, at)
+		return err
+	})
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if conv != nil && msg == nil {
-		return conv, nil, true, nil
+	return conv, msg, dup, nil
+}
+
+// receiveSQL looks the message up by its external id and, when it is new, stores its conversation
+// and the message in one statement: a row from the look-up (seen) or the conversation with the
+// message's id and time, which are NULL when another delivery of it was stored meanwhile.
+const receiveSQL = `
+	WITH seen AS (
+		SELECT ` + conversationColumns + ` FROM messages m JOIN conversations c ON c.id = m.conversation_id
+		WHERE $7 <> '' AND m.channel = $1 AND m.external_id = $7
+	), conv AS (
+		INSERT INTO conversations AS c (channel, address, name, phone, lang, consent, created_at, updated_at)
+		SELECT $1, $2, $3, $4, $5, true, $6, $6 WHERE NOT EXISTS (SELECT 1 FROM seen)
+		ON CONFLICT (channel, address) DO UPDATE SET consent = true, updated_at = EXCLUDED.updated_at,
+			name = CASE WHEN c.name = '' THEN EXCLUDED.name ELSE c.name END,
+			phone = CASE WHEN EXCLUDED.phone <> '' THEN EXCLUDED.phone ELSE c.phone END,
+			lang = CASE WHEN c.lang = '' THEN EXCLUDED.lang ELSE c.lang END
+		RETURNING ` + conversationColumns + `
+	), msg AS (
+		INSERT INTO messages (conversation_id, channel, direction, external_id, text, choice, lang, delivery, at)
+		SELECT c.id, c.channel, 'in', NULLIF($7, ''), $8, $9, $5, 'received', $10 FROM conv c
+		ON CONFLICT (channel, external_id) DO NOTHING
+		RETURNING id, at
+	)
+	SELECT c.*, false, msg.id, msg.at FROM conv c LEFT JOIN msg ON true
+	UNION ALL
+	SELECT c.*, true, NULL::bigint, NULL::timestamptz FROM seen c`
+
+// receive is Receive in tx: the look-up and the writes go as one statement, sent together with the
+// savepoint that undoes them when they fail or another delivery of the message wins a race.
+func (s *Store) receive(ctx context.Context, tx pgx.Tx, in Inbound, at time.Time) (*Conversation, *Message, bool, error) {
+	const sp = "inbox_receive"
+	batch := &pgx.Batch{}
+	batch.Queue(`SAVEPOINT ` + sp)
+	batch.Queue(receiveSQL, in.Channel, in.Address, in.Name, in.Phone, in.Lang, s.now(), in.ExternalID, in.Text, in.Choice, at)
+	res := tx.SendBatch(ctx, batch)
+	var conv Conversation
+	var seen bool
+	var msgID *ID
+	var msgAt *time.Time
+	_, err := res.Exec()
+	if err != nil {
+		_ = res.Close()
+		return nil, nil, false, fmt.Errorf("store inbound message: %w", err)
 	}
-	return conv, msg, false, nil
+	err = res.QueryRow().Scan(&conv.ID, &conv.Channel, &conv.Address, &conv.PatientID, &conv.Name, &conv.Phone,
+		&conv.Lang, &conv.Handover, &conv.Consent, &seen, &msgID, &msgAt)
+	if closeErr := res.Close(); err == nil {
+		err = closeErr
+	}
+	if err != nil {
+		return nil, nil, false, undo(ctx, tx, sp, fmt.Errorf("store inbound message: %w", err))
+	}
+	switch {
+	case seen:
+		return &conv, nil, true, release(ctx, tx, sp)
+	case msgID == nil:
+		// Another delivery of the same message committed between the look-up and the insert.
+		if err := undo(ctx, tx, sp, nil); err != nil {
+			return nil, nil, false, err
+		}
+		c, err := s.inboundSeen(ctx, tx, in)
+		return c, nil, c != nil, err
+	}
+	if in.Phone != "" {
+		if err := linkPatient(ctx, tx, &conv); err != nil {
+			return nil, nil, false, undo(ctx, tx, sp, err)
+		}
+	}
+	msg := &Message{ID: *msgID, ConversationID: conv.ID, Direction: In, Text: in.Text, Choice: in.Choice,
+		Delivery: DeliveryReceived, At: msgAt.UTC()}
+	if err := release(ctx, tx, sp); err != nil {
+		return nil, nil, false, err
+	}
+	return &conv, msg, false, nil
+}
+
+// release ends savepoint sp, keeping what was done since.
+func release(ctx context.Context, tx pgx.Tx, sp string) error {
+	if _, err := tx.Exec(ctx, `RELEASE SAVEPOINT `+sp); err != nil {
+		return fmt.Errorf("store inbound message: %w", err)
+	}
+	return nil
+}
+
+// undo rolls back to savepoint sp and ends it, so that the caller's transaction goes on as it was
+// before; it returns cause, or the failure to undo.
+func undo(ctx context.Context, tx pgx.Tx, sp string, cause error) error {
+	if _, err := tx.Exec(ctx, `ROLLBACK TO SAVEPOINT `+sp); err != nil {
+		return errors.Join(cause, fmt.Errorf("undo the inbound message: %w", err))
+	}
+	if err := release(ctx, tx, sp); err != nil {
+		return errors.Join(cause, err)
+	}
+	return cause
 }
 
 // inboundSeen returns the conversation of an inbound message already stored with in's external id,

@@ -13,10 +13,14 @@ import (
 
 const messageColumns = `m.id, m.conversation_id, m.direction, m.text, m.choice, m.choices, m.by_name, m.delivery, m.error, m.at`
 
-func scanMessage(row pgx.Row) (*Message, error) {
+func scanMessage(row pgx.Row) (*Message, error) { return scanMessageWith(row) }
+
+// scanMessageWith scans messageColumns and then extra.
+func scanMessageWith(row pgx.Row, extra ...any) (*Message, error) {
 	var m Message
 	var choices []byte
-	if err := row.Scan(&m.ID, &m.ConversationID, &m.Direction, &m.Text, &m.Choice, &choices, &m.By, &m.Delivery, &m.Error, &m.At); err != nil {
+	dest := append([]any{&m.ID, &m.ConversationID, &m.Direction, &m.Text, &m.Choice, &choices, &m.By, &m.Delivery, &m.Error, &m.At}, extra...)
+	if err := row.Scan(dest...); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal(choices, &m.Choices); err != nil {
@@ -45,20 +49,9 @@ func (s *Store) say(ctx context.Context, tx pgx.Tx, conv *Conversation, out Outb
 	if s.send == nil {
 		return nil, errors.New("say: the inbox has no sender")
 	}
-	switch {
-	case out.Text == "" && len(out.Choices) == 0:
-		return nil, rule("missing_text", "a message needs text")
-	case len([]rune(out.Text)) > maxText:
-		return nil, rule("text_too_long", "a message has at most %d characters", maxText)
-	case len(out.Key) > maxIDLength:
-		return nil, invalid("invalid_key", "a message key has at most %d characters", maxIDLength)
-	}
-	if out.Key == "" {
-		out.Key = randomKey()
-	}
-	choices, err := json.Marshal(nonNil(out.Choices))
+	choices, err := checkOutbound(&out)
 	if err != nil {
-		return nil, fmt.Errorf("encode choices: %w", err)
+		return nil, err
 	}
 	var msg *Message
 	err = s.inTx(ctx, tx, func(tx pgx.Tx) error {
@@ -105,6 +98,27 @@ func (s *Store) say(ctx context.Context, tx pgx.Tx, conv *Conversation, out Outb
 		return nil, err
 	}
 	return msg, nil
+}
+
+// checkOutbound refuses an outbound message that cannot be said, gives it a key when it has none and
+// returns its choices encoded.
+func checkOutbound(out *Outbound) ([]byte, error) {
+	switch {
+	case out.Text == "" && len(out.Choices) == 0:
+		return nil, rule("missing_text", "a message needs text")
+	case len([]rune(out.Text)) > maxText:
+		return nil, rule("text_too_long", "a message has at most %d characters", maxText)
+	case len(out.Key) > maxIDLength:
+		return nil, invalid("invalid_key", "a message key has at most %d characters", maxIDLength)
+	}
+	if out.Key == "" {
+		out.Key = randomKey()
+	}
+	choices, err := json.Marshal(nonNil(out.Choices))
+	if err != nil {
+		return nil, fmt.Errorf("encode choices: %w", err)
+	}
+	return choices, nil
 }
 
 func nonNil(c []Choice) []Choice {

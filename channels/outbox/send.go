@@ -41,6 +41,25 @@ func (o *Outbox) Send(ctx context.Context, tx pgx.Tx, msg inbox.Outbound) error 
 	return nil
 }
 
+// SendMany queues several stored messages for delivery in the caller's transaction with one insert,
+// as Send does for each of them.
+func (o *Outbox) SendMany(ctx context.Context, tx pgx.Tx, msgs []inbox.Outbound) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, len(msgs))
+	for i, msg := range msgs {
+		if msg.MessageID == 0 {
+			return errors.New("outbox: send: the message has not been stored")
+		}
+		params[i] = river.InsertManyParams{Args: deliverArgs{MessageID: msg.MessageID, Key: msg.Key}}
+	}
+	if _, err := o.client.InsertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("outbox: queue %d messages: %w", len(msgs), err)
+	}
+	return nil
+}
+
 // Retry sends a failed message again (the staff's retry button). A message that is not failed is
 // refused: one that is queued is still being tried, one that was sent stays sent.
 func (o *Outbox) Retry(ctx context.Context, messageID inbox.ID) error {

@@ -1,0 +1,149 @@
+package inbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// SayMany records the bot's outbound messages in the conversation and hands them to the Sender in
+// the same tx, as Say does for each in turn, in a few round trips to the database whatever their
+// number: the messages are stored in one insert and, when the Sender is a ManySender, queued in one.
+// A key said before keeps its first recording and is not sent again. The messages come back in the
+// order given. Unlike Say it sets no savepoint in tx: after an error tx is to be rolled back.
+func (s *Store) SayMany(ctx context.Context, tx pgx.Tx, conv *Conversation, outs []Outbound) ([]*Message, error) {
+	if conv == nil {
+		return nil, invalid("missing_conversation", "no conversation given")
+	}
+	if s.send == nil {
+		return nil, errors.New("say: the inbox has no sender")
+	}
+	many, ok := s.send.(ManySender)
+	if !ok || len(outs) < 2 {
+		msgs := make([]*Message, len(outs))
+		for i, out := range outs {
+			m, err := s.Say(ctx, tx, conv, out)
+			if err != nil {
+				return nil, err
+			}
+			msgs[i] = m
+		}
+		return msgs, nil
+	}
+	if tx == nil {
+		var msgs []*Message
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			var err error
+			msgs, err = s.SayMany(ctx, tx, conv, outs)
+			return err
+		})
+		return msgs, err
+	}
+	outs = append([]Outbound(nil), outs...)
+	keys, texts, langs := make([]string, len(outs)), make([]string, len(outs)), make([]string, len(outs))
+	choices, askPhone := make([][]byte, len(outs)), make([]bool, len(outs))
+	for i := range outs {
+		c, err := checkOutbound(&outs[i])
+		if err != nil {
+			return nil, err
+		}
+		keys[i], texts[i], choices[i], askPhone[i] = outs[i].Key, cut(outs[i].Text, maxText), c, outs[i].AskPhone
+		langs[i] = cut(outs[i].Lang, maxLang)
+	}
+	stored, err := s.insertOutbound(ctx, tx, conv.ID, keys, texts, choices, askPhone, langs)
+	if err != nil {
+		return nil, err
+	}
+	return s.queueOutbound(ctx, tx, many, conv.ID, outs, stored)
+}
+
+// storedOutbound is a message insertOutbound stored, with what its sender needs besides.
+type storedOutbound struct {
+	msg                *Message
+	key, lang, address string
+	channel            Channel
+}
+
+// insertOutbound stores the messages in one insert, when the conversation has the patient's consent,
+// and returns those it stored by key; a key stored before is left as it was and missing from the
+// result, and so is every key when the conversation is missing or without consent.
+func (s *Store) insertOutbound(ctx context.Context, tx pgx.Tx, convID ID, keys, texts []string,
+	choices [][]byte, askPhone []bool, langs []string) (map[string]storedOutbound, error) {
+	rows, err := tx.Query(ctx, `
+		WITH m AS (
+		INSERT INTO messages AS m (conversation_id, channel, direction, key, text, choices, ask_phone, lang,
+			by_user, by_name, delivery, at)
+		SELECT c.id, c.channel, 'out', u.key, u.text, u.choices, u.ask_phone, left(COALESCE(NULLIF(u.lang, ''), c.lang), $3),
+			NULL, '', 'queued', $2
+		FROM conversations c, unnest($4::text[], $5::text[], $6::jsonb[], $7::boolean[], $8::text[]) WITH ORDINALITY
+			AS u(key, text, choices, ask_phone, lang, n)
+		WHERE c.id = $1 AND c.consent
+		ORDER BY u.n
+		ON CONFLICT (conversation_id, key) DO NOTHING
+		RETURNING m.*
+		)
+		SELECT `+messageColumns+`, m.key, m.lang, m.channel, c.address FROM m JOIN conversations c ON c.id = m.conversation_id`,
+		convID, s.now(), maxLang, keys, texts, choices, askPhone, langs)
+	if err != nil {
+		return nil, fmt.Errorf("record outbound messages: %w", err)
+	}
+	defer rows.Close()
+	byKey := map[string]storedOutbound{}
+	for rows.Next() {
+		var o storedOutbound
+		m, err := scanMessageWith(rows, &o.key, &o.lang, &o.channel, &o.address)
+		if err != nil {
+			return nil, fmt.Errorf("record outbound messages: %w", err)
+		}
+		o.msg = m
+		byKey[o.key] = o
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("record outbound messages: %w", err)
+	}
+	return byKey, nil
+}
+
+// queueOutbound hands the messages stored now to the sender in one call and returns the messages in
+// the order of outs, loading those said before; none stored and none said before means the
+// conversation is missing or without consent.
+func (s *Store) queueOutbound(ctx context.Context, tx pgx.Tx, many ManySender, convID ID, outs []Outbound,
+	stored map[string]storedOutbound) ([]*Message, error) {
+	if len(stored) == 0 {
+		var consent bool
+		err := tx.QueryRow(ctx, `SELECT consent FROM conversations WHERE id = $1`, convID).Scan(&consent)
+		if err != nil {
+			return nil, noRows(err, "conversation", convID)
+		}
+		if !consent {
+			return nil, rule("no_consent", "the patient has not written on this address, so the clinic may not message them there")
+		}
+	}
+	var send []Outbound
+	queued := map[string]bool{}
+	msgs := make([]*Message, len(outs))
+	for i, out := range outs {
+		o, ok := stored[out.Key]
+		m := o.msg
+		if !ok {
+			// Said before: the first recording stands and was sent then.
+			var err error
+			m, err = scanMessage(tx.QueryRow(ctx, `SELECT `+messageColumns+` FROM messages m
+				WHERE m.conversation_id = $1 AND m.key = $2`, convID, out.Key))
+			if err != nil {
+				return nil, fmt.Errorf("load message said before: %w", err)
+			}
+		} else if !queued[out.Key] {
+			queued[out.Key] = true
+			out.MessageID, out.Channel, out.Address, out.Lang = m.ID, o.channel, o.address, o.lang
+			send = append(send, out)
+		}
+		msgs[i] = m
+	}
+	if err := many.SendMany(ctx, tx, send); err != nil {
+		return nil, fmt.Errorf("queue %d messages: %w", len(send), err)
+	}
+	return msgs, nil
+}
