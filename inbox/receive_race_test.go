@@ -1,0 +1,54 @@
+package inbox_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"clinic/inbox"
+	"clinic/inbox/inboxtest"
+)
+
+// A delivery that waits on another delivery of the same message and loses leaves nothing of its own:
+// not the message, nor its changes to the conversation.
+func TestADeliveryThatLosesTheRaceChangesNothing(t *testing.T) {
+	t.Parallel()
+	b := inboxtest.New(t)
+	ctx := context.Background()
+	first, err := b.Pool.Begin(ctx)
+	require.NoError(t, err)
+	defer first.Rollback(ctx)
+	conv, msg, dup, err := b.Store.Receive(ctx, first, inbound("race", "hi"))
+	require.NoError(t, err)
+	require.False(t, dup)
+	require.NotNil(t, msg)
+
+	type result struct {
+		conv *inbox.Conversation
+		dup  bool
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		in := inbound("race", "hi")
+		in.Phone = "+351912345678"
+		c, _, d, err := b.Store.Receive(ctx, nil, in)
+		done <- result{c, d, err}
+	}()
+	// The second delivery waits for the first to commit or roll back.
+	require.Eventually(t, func() bool {
+		return count(t, b, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND wait_event_type = 'Lock'`) > 0
+	}, 30*time.Second, 5*time.Millisecond)
+	require.NoError(t, first.Commit(ctx))
+
+	r := <-done
+	require.NoError(t, r.err)
+	require.True(t, r.dup)
+	require.Equal(t, conv.ID, r.conv.ID)
+	require.Equal(t, 1, count(t, b, `SELECT count(*) FROM messages`))
+	require.Equal(t, 1, count(t, b, `SELECT count(*) FROM conversations WHERE phone = ''`),
+		"the losing delivery's phone is not kept")
+}
