@@ -62,6 +62,7 @@ type Engine struct {
 	cfg   Config
 	// settings are the clinic's inbox settings, read outside turns' transactions (Prepare).
 	settings settingsCache
+	exams    examCache
 }
 
 // New returns an engine that reads the calendar through sched, records requests in store and keeps

@@ -1,0 +1,17 @@
+package scheduling
+
+import (
+	"context"
+	"fmt"
+)
+
+// CatalogVersion reads the catalog version, which every change to the catalog's tables moves on
+// (migration 00009). A reader may keep what it derived from the catalog for as long as it reads the
+// same version.
+func (s *Service) CatalogVersion(ctx context.Context) (int64, error) {
+	var v int64
+	if err := s.db.QueryRow(ctx, catalogVersionSQL).Scan(&v); err != nil {
+		return 0, fmt.Errorf("read the catalog version: %w", err)
+	}
+	return v, nil
+}
