@@ -80,26 +80,9 @@ func TestBrowserBookingInvoicePreviewFollowsTheTickedExaminations(t *testing.T) 
 	t.Parallel()
 	ctx := browsertest.New(t, browsertest.Options{Width: 1024, Height: 1300})
 	base, email, password := coveredDemoServer(t)
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		require.NoError(t, err)
-		return s
-	}
-	tick := func(name string) chromedp.Action[chromedp.Void] {
-		return chromedp.Click(chromedp.Search(`//form[contains(@class,"book-find")]//label[contains(normalize-space(.), "` + name + `")]/input`))
-	}
-	line := func(name string) string {
-		return `//div[@id="invoice-preview"]//span[@class="invoice-item" and contains(., "` + name + `")]`
-	}
 
-	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Navigate(base+"/console/book"),
-		chromedp.SendKeys(chromedp.ID("email"), email),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS(".book-find")),
-	))
+	page := onBookingPage(t, ctx, base, email, password)
+	text, tick, line := page.text, page.tick, page.line
 	require.Contains(t, text("#invoice-preview"), "Tick the examinations to see the invoice.", "the first state comes from the server")
 
 	// A free time for a consultation, then the patient: the preview prices her visit.
@@ -145,4 +128,41 @@ func TestBrowserBookingInvoicePreviewFollowsTheTickedExaminations(t *testing.T) 
 	// Booking still books what the free times were listed for.
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#book-form .button-primary")), chromedp.WaitVisible(chromedp.CSS(".flash"))))
 	require.Contains(t, text(".flash"), "Booked Sofia Rodrigues with")
+}
+
+// onBookingPage signs in on the console's booking page; the page's helpers read it.
+func onBookingPage(t *testing.T, ctx context.Context, base, email, password string) bookingPage {
+	t.Helper()
+	require.NoError(t, chromedp.Do(ctx,
+		chromedp.Navigate(base+"/console/book"),
+		chromedp.SendKeys(chromedp.ID("email"), email),
+		chromedp.SendKeys(chromedp.ID("password"), password),
+		chromedp.Click(chromedp.CSS("button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS(".book-find")),
+	))
+	return bookingPage{t: t, ctx: ctx}
+}
+
+// bookingPage reads and ticks the booking page of a signed-in browser.
+type bookingPage struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+// text is the text of the element sel finds.
+func (p bookingPage) text(sel string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))
+	require.NoError(p.t, err)
+	return s
+}
+
+// tick ticks the examination name in the search form.
+func (bookingPage) tick(name string) chromedp.Action[chromedp.Void] {
+	return chromedp.Click(chromedp.Search(`//form[contains(@class,"book-find")]//label[contains(normalize-space(.), "` + name + `")]/input`))
+}
+
+// line finds the invoice preview's line of name.
+func (bookingPage) line(name string) string {
+	return `//div[@id="invoice-preview"]//span[@class="invoice-item" and contains(., "` + name + `")]`
 }

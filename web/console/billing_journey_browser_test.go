@@ -32,31 +32,16 @@ func TestBrowserManagerBooksCompletesTakesPaymentAndSeesTheRevenue(t *testing.T)
 	t.Parallel()
 	ctx := browsertest.New(t, browsertest.Options{Width: 1024, Height: 1300, Timeout: 3 * time.Minute})
 	base, pool, email, password := invoicedDemoServer(t)
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		require.NoError(t, err)
-		return s
-	}
 	value := func(sel string) string {
 		t.Helper()
 		v, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
 		require.NoError(t, err)
 		return v
 	}
-	tick := func(name string) chromedp.Action[chromedp.Void] {
-		return chromedp.Click(chromedp.Search(`//form[contains(@class,"book-find")]//label[contains(normalize-space(.), "` + name + `")]/input`))
-	}
-	line := func(name string) string {
-		return `//div[@id="invoice-preview"]//span[@class="invoice-item" and contains(., "` + name + `")]`
-	}
 
+	page := onBookingPage(t, ctx, base, email, password)
+	text, tick, line := page.text, page.tick, page.line
 	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Navigate(base+"/console/book"),
-		chromedp.SendKeys(chromedp.ID("email"), email),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS(".book-find")),
 		tick("General consultation"),
 		chromedp.Click(chromedp.CSS(".book-find button[type=submit]")),
 		chromedp.WaitVisible(chromedp.CSS(".slots a.slot")),
