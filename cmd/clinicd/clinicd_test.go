@@ -65,6 +65,7 @@ func TestCommandsEndToEnd(t *testing.T) {
 	out, err := run("", "seed")
 	require.NoError(t, err)
 	require.Contains(t, out, "demo clinic loaded: 2 branches, 5 rooms, 4 doctors, 12 examinations")
+	require.Contains(t, out, ", 3 booking requests", "the inbox has requests to triage on the first run")
 	out, err = run("", "seed")
 	require.NoError(t, err)
 	require.Contains(t, out, "already has a clinic", "a second seed leaves the clinic as it is")
@@ -126,6 +127,17 @@ func TestCommandsEndToEnd(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusUnauthorized, resp.StatusCode, "a revoked token no longer authenticates")
+
+	req, _ = http.NewRequest(http.MethodGet, base+"/api/v1/inbox?status=new", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	var leads struct {
+		Items []struct{ Channel, Name string }
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&leads))
+	resp.Body.Close()
+	require.Len(t, leads.Items, 3, "the server runs the inbox with the demo's requests")
 
 	require.NoError(t, srv.Process.Signal(syscall.SIGTERM))
 	done := make(chan error, 1)

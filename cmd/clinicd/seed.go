@@ -45,7 +45,11 @@ func seed(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		if _, err := access.NewStore(tx, time.Now).CreateUser(ctx, demoEmail, demoPassword, access.Owner, 0); err != nil {
 			return fmt.Errorf("seed: %w", err)
 		}
-		fmt.Printf("seed: demo clinic loaded: %s\n", sum)
+		requests, err := seedInbox(ctx, tx, pool, logger, svc, time.Now())
+		if err != nil {
+			return fmt.Errorf("seed: %w", err)
+		}
+		fmt.Printf("seed: demo clinic loaded: %s, %d booking requests\n", sum, requests)
 		return nil
 	})
 }
