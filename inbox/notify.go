@@ -7,10 +7,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"clinic/scheduling/changefeed"
 )
 
 // NotifyChannel is the PostgreSQL channel on which committed changes to requests and messages are
@@ -113,45 +113,16 @@ func (f *Follower) dropAll() {
 // Run listens until ctx ends, reconnecting after a lost connection (subscribers are then closed, as
 // they may have missed changes).
 func (f *Follower) Run(ctx context.Context) {
-	backoff := 100 * time.Millisecond
-	for ctx.Err() == nil {
-		err := f.listen(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		f.logger.WarnContext(ctx, "inbox change follower lost its connection; reconnecting", "err", err, "retry_in", backoff)
-		f.dropAll()
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, 5*time.Second)
-	}
-}
-
-func (f *Follower) listen(ctx context.Context) error {
-	conn, err := f.pool.Acquire(ctx)
-	if err != nil {
-		return fmt.Errorf("acquire a connection to listen for inbox changes: %w", err)
-	}
-	// The connection ends its life listening; it is never handed back to the pool.
-	pc := conn.Hijack()
-	defer pc.Close(context.WithoutCancel(ctx))
-	if _, err := pc.Exec(ctx, "LISTEN "+pgx.Identifier{NotifyChannel}.Sanitize()); err != nil {
-		return fmt.Errorf("listen for inbox changes: %w", err)
-	}
-	f.once.Do(func() { close(f.ready) })
-	for {
-		note, err := pc.WaitForNotification(ctx)
-		if err != nil {
-			return fmt.Errorf("wait for inbox changes: %w", err)
-		}
-		c, err := ParseChange(note.Payload)
-		if err != nil {
-			f.logger.ErrorContext(ctx, "unreadable inbox notice", "err", err)
-			continue
-		}
-		f.publish(c)
-	}
+	changefeed.Listen(ctx, f.pool, f.logger, NotifyChannel, changefeed.Listener{
+		Listening: func() { f.once.Do(func() { close(f.ready) }) },
+		Notice: func(payload string) {
+			c, err := ParseChange(payload)
+			if err != nil {
+				f.logger.ErrorContext(ctx, "unreadable inbox notice", "err", err)
+				return
+			}
+			f.publish(c)
+		},
+		Lost: f.dropAll,
+	})
 }

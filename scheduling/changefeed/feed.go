@@ -8,9 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
-	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"clinic/scheduling"
@@ -91,45 +89,16 @@ func (f *Feed) dropAll() {
 // Run listens until ctx ends, reconnecting after a lost connection (subscribers are then closed, as
 // they may have missed notices).
 func (f *Feed) Run(ctx context.Context) {
-	backoff := 100 * time.Millisecond
-	for ctx.Err() == nil {
-		err := f.listen(ctx)
-		if ctx.Err() != nil {
-			return
-		}
-		f.logger.WarnContext(ctx, "session change feed lost its connection; reconnecting", "err", err, "retry_in", backoff)
-		f.dropAll()
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, 5*time.Second)
-	}
-}
-
-func (f *Feed) listen(ctx context.Context) error {
-	conn, err := f.pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
-	// The connection ends its life listening; it is never handed back to the pool.
-	pc := conn.Hijack()
-	defer pc.Close(context.WithoutCancel(ctx))
-	if _, err := pc.Exec(ctx, "LISTEN "+pgx.Identifier{scheduling.NotifyChannel}.Sanitize()); err != nil {
-		return err
-	}
-	f.once.Do(func() { close(f.ready) })
-	for {
-		note, err := pc.WaitForNotification(ctx)
-		if err != nil {
-			return err
-		}
-		n, err := scheduling.ParseNotice(note.Payload)
-		if err != nil {
-			f.logger.ErrorContext(ctx, "unreadable session notice", "err", err)
-			continue
-		}
-		f.publish(n)
-	}
+	Listen(ctx, f.pool, f.logger, scheduling.NotifyChannel, Listener{
+		Listening: func() { f.once.Do(func() { close(f.ready) }) },
+		Notice: func(payload string) {
+			n, err := scheduling.ParseNotice(payload)
+			if err != nil {
+				f.logger.ErrorContext(ctx, "unreadable session notice", "err", err)
+				return
+			}
+			f.publish(n)
+		},
+		Lost: f.dropAll,
+	})
 }
