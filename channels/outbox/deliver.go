@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"clinic/channels"
@@ -39,7 +40,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 	o := w.o
 	store, _ := o.inbox()
 	id := job.Args.MessageID
-	delivery, err := o.delivery(ctx, id)
+	delivery, behind, err := o.deliveryInOrder(ctx, id)
 	var domain *scheduling.Error
 	if errors.As(err, &domain) && domain.Kind == scheduling.KindNotFound {
 		return river.JobCancel(fmt.Errorf("message %d no longer exists", id))
@@ -50,9 +51,7 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 	if delivery == inbox.DeliverySent {
 		return nil
 	}
-	if behind, err := o.behindEarlier(ctx, id); err != nil {
-		return err
-	} else if behind && !wasDelivered(job) {
+	if behind && !wasDelivered(job) {
 		return river.JobSnooze(orderWait)
 	}
 	if !wasDelivered(job) {
@@ -80,21 +79,26 @@ const orderWait = 250 * time.Millisecond
 // so a reply the patient needs is not held behind one that keeps failing.
 const orderWindow = time.Minute
 
-// behindEarlier says whether an earlier message of the same conversation, queued within orderWindow
-// before this one, has not gone out yet. The workers deliver in parallel; a patient reads a turn's
-// replies in the order the bot wrote them only if each waits for the one before.
-func (o *Outbox) behindEarlier(ctx context.Context, messageID inbox.ID) (bool, error) {
+// deliveryInOrder reads where a message stands and whether an earlier message of the same
+// conversation, queued within orderWindow before it, has not gone out yet. The workers deliver in
+// parallel; a patient reads a turn's replies in the order the bot wrote them only if each waits for
+// the one before.
+func (o *Outbox) deliveryInOrder(ctx context.Context, messageID inbox.ID) (inbox.Delivery, bool, error) {
+	var d inbox.Delivery
 	var behind bool
 	err := o.pool.QueryRow(ctx, `
-		SELECT EXISTS (
+		SELECT m.delivery, EXISTS (
 			SELECT 1 FROM messages e
 			WHERE e.conversation_id = m.conversation_id AND e.direction = 'out' AND e.delivery = 'queued'
 			  AND e.id < m.id AND e.at >= m.at - $2::interval)
-		FROM messages m WHERE m.id = $1`, messageID, orderWindow).Scan(&behind)
-	if err != nil {
-		return false, fmt.Errorf("outbox: order of message %d: %w", messageID, err)
+		FROM messages m WHERE m.id = $1 AND m.direction = 'out'`, messageID, orderWindow).Scan(&d, &behind)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", false, scheduling.NotFound("message", messageID)
 	}
-	return behind, nil
+	if err != nil {
+		return "", false, fmt.Errorf("outbox: read delivery of message %d: %w", messageID, err)
+	}
+	return d, behind, nil
 }
 
 // wasDelivered reads the delivered mark from the job's stored metadata.
