@@ -17,14 +17,11 @@ import (
 	"clinic/scheduling"
 )
 
-// lockSpace is the first key of the advisory locks that serialise one conversation's turns, so that
-// they never collide with other advisory locks of the product.
-const lockSpace = 0x636861 // "cha"
-
 // Gateway takes every channel's inbound messages through the inbox and the dialogue engine: the
 // message is stored (a second delivery of it is a no-op), the conversation's turns run one at a time
-// across servers (a PostgreSQL advisory lock held until commit), the bot answers unless staff hold
-// the conversation, and its replies are stored and queued in the same transaction.
+// across servers (storing the message locks its conversation until commit), the bot
+// answers unless staff hold the conversation, and its replies are stored and queued in the same
+// transaction.
 type Gateway struct {
 	pool   *pgxpool.Pool
 	log    *slog.Logger
@@ -65,9 +62,6 @@ func (g *Gateway) Handle(ctx context.Context, in inbox.Inbound) ([]inbox.Outboun
 		conv, msg, dup, err = g.inbox.Receive(ctx, tx, in)
 		if err != nil || dup {
 			return err
-		}
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockSpace, conv.ID.String()); err != nil {
-			return fmt.Errorf("lock conversation %d: %w", conv.ID, err)
 		}
 		if conv.Handover {
 			return nil

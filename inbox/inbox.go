@@ -137,6 +137,9 @@ type Conversation struct {
 	Handover bool
 	// Consent is true when the patient wrote first or agreed to be messaged on this address.
 	Consent bool
+	// PreviousIn is when the patient wrote the message before the one Receive just stored, as
+	// committed when it was stored, or nil (their first message, or a conversation not read by Receive).
+	PreviousIn *time.Time
 }
 
 // Direction says who wrote a message.

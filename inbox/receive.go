@@ -39,6 +39,10 @@ func scanConversation(row pgx.Row) (*Conversation, error) {
 // and address) and reports dup=true, storing nothing, when (channel, ExternalID) was stored before.
 // Patient wrote first => conv.Consent = true. A verified in.Phone is kept on the conversation and
 // links the patient with that phone if one exists.
+//
+// In tx, a newly stored message leaves its conversation's row locked until tx ends (the upsert locks
+// it), so that one conversation's messages are answered one at a time across servers; conv.PreviousIn
+// says when the patient last wrote before it.
 func (s *Store) Receive(ctx context.Context, tx pgx.Tx, in Inbound) (conv *Conversation, msg *Message, dup bool, err error) {
 	if err := checkInbound(&in); err != nil {
 		return nil, nil, false, err
@@ -62,7 +66,8 @@ func (s *Store) Receive(ctx context.Context, tx pgx.Tx, in Inbound) (conv *Conve
 
 // receiveSQL looks the message up by its external id and, when it is new, stores its conversation
 // and the message in one statement: a row from the look-up (seen) or the conversation with the
-// message's id and time, which are NULL when another delivery of it was stored meanwhile.
+// message's id and time, which are NULL when another delivery of it was stored meanwhile, and the time
+// of the patient's message before it (the statement does not see its own insert).
 const receiveSQL = `
 	WITH seen AS (
 		SELECT ` + conversationColumns + ` FROM messages m JOIN conversations c ON c.id = m.conversation_id
@@ -81,29 +86,32 @@ const receiveSQL = `
 		ON CONFLICT (channel, external_id) DO NOTHING
 		RETURNING id, at
 	)
-	SELECT c.*, false, msg.id, msg.at FROM conv c LEFT JOIN msg ON true
+	SELECT c.*, false, msg.id, msg.at,
+		(SELECT p.at FROM messages p WHERE p.conversation_id = c.id AND p.direction = 'in' ORDER BY p.id DESC LIMIT 1)
+	FROM conv c LEFT JOIN msg ON true
 	UNION ALL
-	SELECT c.*, true, NULL::bigint, NULL::timestamptz FROM seen c`
+	SELECT c.*, true, NULL::bigint, NULL::timestamptz, NULL::timestamptz FROM seen c`
 
-// receive is Receive in tx: the look-up and the writes go as one statement, sent together with the
-// savepoint that undoes them when they fail or another delivery of the message wins a race.
+// receive is Receive in tx: the savepoint and the statement go as one batch. When the statement fails,
+// or another delivery of the message won a race, the savepoint undoes it, so that the caller's
+// transaction goes on as it was. Otherwise the savepoint is left to end with the transaction: releasing
+// it would cost a round trip and change nothing.
 func (s *Store) receive(ctx context.Context, tx pgx.Tx, in Inbound, at time.Time) (*Conversation, *Message, bool, error) {
 	const sp = "inbox_receive"
 	batch := &pgx.Batch{}
 	batch.Queue(`SAVEPOINT ` + sp)
-	batch.Queue(receiveSQL, in.Channel, in.Address, in.Name, in.Phone, in.Lang, s.now(), in.ExternalID, in.Text, in.Choice, at)
+	batch.Queue(receiveSQL, in.Channel, in.Address, in.Name, in.Phone, in.Lang, s.now(), in.ExternalID, in.Text,
+		in.Choice, at)
 	res := tx.SendBatch(ctx, batch)
 	var conv Conversation
 	var seen bool
 	var msgID *ID
 	var msgAt *time.Time
 	_, err := res.Exec()
-	if err != nil {
-		_ = res.Close()
-		return nil, nil, false, fmt.Errorf("store inbound message: %w", err)
+	if err == nil {
+		err = res.QueryRow().Scan(&conv.ID, &conv.Channel, &conv.Address, &conv.PatientID, &conv.Name, &conv.Phone,
+			&conv.Lang, &conv.Handover, &conv.Consent, &seen, &msgID, &msgAt, &conv.PreviousIn)
 	}
-	err = res.QueryRow().Scan(&conv.ID, &conv.Channel, &conv.Address, &conv.PatientID, &conv.Name, &conv.Phone,
-		&conv.Lang, &conv.Handover, &conv.Consent, &seen, &msgID, &msgAt)
 	if closeErr := res.Close(); err == nil {
 		err = closeErr
 	}
@@ -112,7 +120,8 @@ func (s *Store) receive(ctx context.Context, tx pgx.Tx, in Inbound, at time.Time
 	}
 	switch {
 	case seen:
-		return &conv, nil, true, release(ctx, tx, sp)
+		conv.PreviousIn = nil
+		return &conv, nil, true, nil
 	case msgID == nil:
 		// Another delivery of the same message committed between the look-up and the insert.
 		if err := undo(ctx, tx, sp, nil); err != nil {
@@ -121,6 +130,10 @@ func (s *Store) receive(ctx context.Context, tx pgx.Tx, in Inbound, at time.Time
 		c, err := s.inboundSeen(ctx, tx, in)
 		return c, nil, c != nil, err
 	}
+	if conv.PreviousIn != nil {
+		t := conv.PreviousIn.UTC()
+		conv.PreviousIn = &t
+	}
 	if in.Phone != "" {
 		if err := linkPatient(ctx, tx, &conv); err != nil {
 			return nil, nil, false, undo(ctx, tx, sp, err)
@@ -128,9 +141,6 @@ func (s *Store) receive(ctx context.Context, tx pgx.Tx, in Inbound, at time.Time
 	}
 	msg := &Message{ID: *msgID, ConversationID: conv.ID, Direction: In, Text: in.Text, Choice: in.Choice,
 		Delivery: DeliveryReceived, At: msgAt.UTC()}
-	if err := release(ctx, tx, sp); err != nil {
-		return nil, nil, false, err
-	}
 	return &conv, msg, false, nil
 }
 

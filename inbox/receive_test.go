@@ -29,12 +29,15 @@ func TestReceiveCreatesTheConversationWithConsentOnFirstContact(t *testing.T) {
 	require.Equal(t, inbox.In, msg.Direction)
 	require.Equal(t, inbox.DeliveryReceived, msg.Delivery)
 	require.Equal(t, conv.ID, msg.ConversationID)
+	require.Nil(t, conv.PreviousIn, "nothing came before a first message")
 
 	again, msg2, dup, err := b.Store.Receive(ctx, nil, inbound("u2", "second"))
 	require.NoError(t, err)
 	require.False(t, dup)
 	require.Equal(t, conv.ID, again.ID, "one address, one conversation")
 	require.Greater(t, msg2.ID, msg.ID)
+	require.NotNil(t, again.PreviousIn)
+	require.True(t, msg.At.Equal(*again.PreviousIn), "the first message came before: %v", again.PreviousIn)
 }
 
 func TestReceiveTwiceStoresOnce(t *testing.T) {

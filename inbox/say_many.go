@@ -84,7 +84,7 @@ func (s *Store) insertOutbound(ctx context.Context, tx pgx.Tx, convID ID, keys, 
 		ON CONFLICT (conversation_id, key) DO NOTHING
 		RETURNING m.*
 		)
-		SELECT `+messageColumns+`, m.key, m.lang, m.channel, c.address FROM m JOIN conversations c ON c.id = m.conversation_id`,
+		SELECT `+messageColumns+`, m.key, m.lang, m.channel, c.address FROM m, conversations c WHERE c.id = $1`,
 		convID, s.now(), maxLang, keys, texts, choices, askPhone, langs)
 	if err != nil {
 		return nil, fmt.Errorf("record outbound messages: %w", err)

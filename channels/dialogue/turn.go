@@ -55,11 +55,7 @@ func (t *turn) run(prev *state) error {
 		if cmd := t.command(); cmd != "" && cmd != cmdRestart && cmd != cmdCancel {
 			return t.do(cmd)
 		}
-		lost, err := t.lostPlace()
-		if err != nil {
-			return err
-		}
-		if lost {
+		if t.lostPlace() {
 			t.say("dialogue.lost")
 			return t.askExam()
 		}
