@@ -21,7 +21,7 @@ import (
 // message is stored (a second delivery of it is a no-op), the conversation's turns run one at a time
 // across servers (storing the message locks its conversation until commit), the bot
 // answers unless staff hold the conversation, and its replies are stored and queued in the same
-// transaction.
+// transaction. The console hears of the conversation after the commit (inbox.QuietTx).
 type Gateway struct {
 	pool   *pgxpool.Pool
 	log    *slog.Logger
@@ -54,7 +54,9 @@ func (g *Gateway) Handle(ctx context.Context, in inbox.Inbound) ([]inbox.Outboun
 	if err := g.engine.Prepare(ctx); err != nil {
 		g.log.WarnContext(ctx, "inbox settings unavailable; the chat goes on with the last known", "err", err)
 	}
-	err := pgx.BeginFunc(ctx, g.pool, func(tx pgx.Tx) error {
+	stored := false
+	err := pgx.BeginTxFunc(ctx, g.pool, inbox.QuietTx, func(tx pgx.Tx) error {
+		stored = false
 		out, outcome = nil, nil
 		var msg *inbox.Message
 		var dup bool
@@ -63,6 +65,7 @@ func (g *Gateway) Handle(ctx context.Context, in inbox.Inbound) ([]inbox.Outboun
 		if err != nil || dup {
 			return err
 		}
+		stored = true
 		if conv.Handover {
 			return nil
 		}
@@ -95,6 +98,9 @@ func (g *Gateway) Handle(ctx context.Context, in inbox.Inbound) ([]inbox.Outboun
 			return nil, err
 		}
 		return nil, fmt.Errorf("handle a %s message: %w", in.Channel, err)
+	}
+	if stored {
+		g.inbox.Announce(conv.ID)
 	}
 	if outcome != nil {
 		g.engine.AfterCommit(ctx, conv, outcome)

@@ -3,6 +3,7 @@ package inbox_test
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"testing"
 	"time"
 
@@ -111,5 +112,54 @@ func TestParseChange(t *testing.T) {
 	for _, bad := range []string{"", "request", "request:", "request:x", "request:-1", "session:3"} {
 		_, err := inbox.ParseChange(bad)
 		require.Error(t, err, bad)
+	}
+}
+
+// TestAQuietTransactionIsAnnouncedAfterItCommits: messages stored in a QuietTx say nothing at commit;
+// Announce then tells subscribers about each conversation, however often it is announced at once.
+func TestAQuietTransactionIsAnnouncedAfterItCommits(t *testing.T) {
+	t.Parallel()
+	b := inboxtest.New(t)
+	f := follow(t, b)
+	sub, cancel := f.Subscribe()
+	defer cancel()
+	ctx := context.Background()
+
+	var convs []inbox.ID
+	for i, address := range []string{"41", "42", "43"} {
+		tx, err := b.Pool.BeginTx(ctx, inbox.QuietTx)
+		require.NoError(t, err)
+		conv, _, _, err := b.Store.Receive(ctx, tx, inbox.Inbound{Channel: inbox.Telegram, Address: address,
+			ExternalID: "q" + strconv.Itoa(i), Text: "hello"})
+		require.NoError(t, err)
+		require.NoError(t, tx.Commit(ctx))
+		convs = append(convs, conv.ID)
+	}
+	// A message stored the ordinary way afterwards is announced by its commit, so once it has arrived
+	// anything the quiet transactions had sent would have arrived before it.
+	loud, _, _, err := b.Store.Receive(ctx, nil, inbox.Inbound{Channel: inbox.Telegram, Address: "44", ExternalID: "l1",
+		Text: "hello"})
+	require.NoError(t, err)
+	c, ok := next(t, sub)
+	require.True(t, ok)
+	require.Equal(t, inbox.Change{ConversationID: loud.ID}, c, "quiet transactions announced nothing")
+
+	for _, id := range convs {
+		b.Store.Announce(id)
+	}
+	b.Store.Announce(convs[0])
+	b.Store.Flush()
+	got := map[inbox.ID]int{}
+	for range convs {
+		c, ok := next(t, sub)
+		require.True(t, ok)
+		got[c.ConversationID]++
+	}
+	require.Equal(t, map[inbox.ID]int{convs[0]: 1, convs[1]: 1, convs[2]: 1}, got)
+	select {
+	case c := <-sub:
+		// The first Announce may have gone before the last one was made: then convs[0] is told twice.
+		require.Equal(t, inbox.Change{ConversationID: convs[0]}, c)
+	case <-time.After(200 * time.Millisecond):
 	}
 }

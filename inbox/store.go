@@ -20,6 +20,8 @@ type Store struct {
 	sched *scheduling.Service
 	send  Sender
 	cfg   Config
+	// announce sends the notices of quiet transactions' conversations (Announce).
+	announce *announcer
 }
 
 // Config holds the inbox's settings that come from the server's configuration.
@@ -36,7 +38,7 @@ func NewStore(pool *pgxpool.Pool, logger *slog.Logger, now func() time.Time, sch
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{pool: pool, log: logger, now: now, sched: sched, send: send, cfg: cfg}
+	return &Store{pool: pool, log: logger, now: now, sched: sched, send: send, cfg: cfg, announce: newAnnouncer(pool, logger)}
 }
 
 // inTx runs fn in a transaction of its own when tx is nil, and otherwise in a savepoint of tx, so a
