@@ -73,6 +73,8 @@ func (s *Store) convert(ctx context.Context, tx pgx.Tx, id ID, by Staff, in Conv
 		if conv, err = scanConversation(tx.QueryRow(ctx, `SELECT `+conversationColumns+` FROM conversations c WHERE c.id = $1`, *req.ConversationID)); err != nil {
 			return nil, fmt.Errorf("load conversation of request %d: %w", id, err)
 		}
+	} else if conv, err = s.whatsappConversation(ctx, tx, req); err != nil {
+		return nil, err
 	}
 	patient, err := s.patientFor(ctx, sched, req, conv)
 	if err != nil {
@@ -187,8 +189,9 @@ func (s *Store) confirmLink(ctx context.Context, tx pgx.Tx, req *Request, sess *
 	return strings.TrimRight(s.cfg.BaseURL, "/") + "/c/" + token, nil
 }
 
-// confirm queues the confirmation on the request's conversation, or, for a request without one (the
-// web form), records it on the request for staff to pass on.
+// confirm queues the confirmation on the request's conversation (for a web-form request whose patient
+// agreed to WhatsApp messages, their WhatsApp conversation), or, for a request without one, records it
+// on the request for staff to pass on.
 func (s *Store) confirm(ctx context.Context, tx pgx.Tx, req *Request, conv *Conversation, sess *scheduling.Session, url string) error {
 	v, err := s.visitOf(ctx, tx, sess)
 	if err != nil {

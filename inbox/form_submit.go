@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
+
 	"clinic/scheduling"
 )
 
@@ -23,6 +25,11 @@ type FormInput struct {
 	Lang string
 	// Key makes a double submission return the request the first one made.
 	Key string
+	// WhatsApp is the patient agreeing to get the request's confirmation and reminders on WhatsApp at
+	// Phone; Via says how they did (ConsentViaForm, ConsentViaAPI). The caller offers it only when the
+	// clinic's WhatsApp is linked.
+	WhatsApp bool
+	Via      string
 }
 
 // Problem is what is wrong with one field, for a program (Code) and for the patient (Message, in
@@ -46,6 +53,8 @@ const CodeInvalidForm = "invalid_form"
 // request. A refused submission is a *scheduling.Error whose details carry "fields" (FormErrors): a
 // rule error (422) or, when the picked time is no longer free, a slot_taken conflict (409) that also
 // carries "alternatives". The same Key twice records one request (dup is true the second time).
+// With in.WhatsApp, the patient's consent to WhatsApp messages is recorded in the request's
+// transaction; a repeated submission keeps what the first recorded.
 func (s *Store) SubmitForm(ctx context.Context, in FormInput, free SlotFilter) (req *Request, dup bool, err error) {
 	f, err := s.FormSettings(ctx)
 	if err != nil {
@@ -55,7 +64,19 @@ func (s *Store) SubmitForm(ctx context.Context, in FormInput, free SlotFilter) (
 	if err != nil {
 		return nil, false, err
 	}
-	return s.Submit(ctx, nil, nr)
+	if !in.WhatsApp {
+		return s.Submit(ctx, nil, nr)
+	}
+	err = s.inTx(ctx, nil, func(tx pgx.Tx) error {
+		if req, dup, err = s.Submit(ctx, tx, nr); err != nil || dup {
+			return err
+		}
+		return s.recordWhatsAppConsent(ctx, tx, req, in.Via)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return req, dup, nil
 }
 
 // CheckForm checks a submission against f and returns the request it makes; see SubmitForm.
