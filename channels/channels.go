@@ -47,6 +47,10 @@ type Health struct {
 	Since  *time.Time `json:"since,omitempty"`
 	// Down is true when patients cannot reach the clinic on this channel; the console shows a banner.
 	Down bool `json:"down"`
+	// Warning is something staff must see to before the channel goes down, while patients can still
+	// reach the clinic (whatsapp: the linked phone has been offline for 12 days or more); the console
+	// shows it in the banner too. Empty when there is nothing to warn of.
+	Warning string `json:"warning,omitempty"`
 }
 
 // HealthSource reports a channel's current health.

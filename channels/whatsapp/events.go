@@ -63,8 +63,26 @@ func (a *Adapter) Event(ctx context.Context, evt any) (ok bool) {
 		return a.state(ctx, Banned, detail)
 	case *events.StreamReplaced:
 		return a.state(ctx, Replaced, "another client connected with this link; this server stopped reconnecting")
+	case *events.Receipt:
+		if e.IsFromMe && e.Sender.Device == 0 {
+			a.phoneSeen(ctx, e.Timestamp)
+		}
+	case *events.MediaRetry:
+		a.phoneSeen(ctx, e.Timestamp)
+	case *events.PairSuccess:
+		a.phoneSeen(ctx, a.store.now())
 	}
 	return true
+}
+
+// phoneSeen records that the clinic's own phone was online at t. WhatsApp shows it only indirectly,
+// as mautrix-whatsapp reads it: a message or a receipt sent by the phone itself (device 0 of the
+// clinic's own account), a media retry (answered by the phone), or the pairing. A failure is logged
+// and the event acknowledged anyway: the next sighting records it.
+func (a *Adapter) phoneSeen(ctx context.Context, t time.Time) {
+	if err := a.store.PhoneSeen(ctx, t); err != nil {
+		a.log.ErrorContext(ctx, "WhatsApp phone sighting not recorded", "err", err)
+	}
 }
 
 func (a *Adapter) state(ctx context.Context, st State, detail string) bool {
@@ -79,6 +97,9 @@ func (a *Adapter) state(ctx context.Context, st State, detail string) bool {
 // text (a sticker, a call notice).
 func (a *Adapter) message(ctx context.Context, e *events.Message) bool {
 	info := e.Info
+	if info.IsFromMe && info.Sender.Device == 0 {
+		a.phoneSeen(ctx, info.Timestamp)
+	}
 	if info.IsFromMe || info.IsGroup || info.Chat == types.StatusBroadcastJID || info.Chat.IsBroadcastList() {
 		return true
 	}

@@ -2,6 +2,7 @@ package whatsapp
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"clinic/channels"
@@ -87,6 +88,7 @@ func healthOf(l Link, now time.Time) channels.Health {
 		s := since
 		out.Since = &s
 	}
+	out.Warning = phoneWarning(l, now)
 	switch st {
 	case LoggedOut, Banned, Replaced:
 		out.Down = true
@@ -94,4 +96,23 @@ func healthOf(l Link, now time.Time) channels.Health {
 		out.Down = since.IsZero() || now.Sub(since) > downAfter
 	}
 	return out
+}
+
+// WhatsApp ends a linked device's link when the phone it hangs on has not been online for
+// phoneDropAfter; staff are warned from phoneWarnAfter (FIELD-NOTES: mautrix-whatsapp warns at 12
+// days).
+const (
+	phoneWarnAfter = 12 * 24 * time.Hour
+	phoneDropAfter = 14 * 24 * time.Hour
+)
+
+// phoneWarning is the warning about a linked phone that has been offline for phoneWarnAfter or more,
+// or "" when it was seen since, is not known, or no phone is linked.
+func phoneWarning(l Link, now time.Time) string {
+	if !l.Linked() || l.PhoneSeen.IsZero() || now.Sub(l.PhoneSeen) < phoneWarnAfter {
+		return ""
+	}
+	days := int(now.Sub(l.PhoneSeen) / (24 * time.Hour))
+	return fmt.Sprintf("The linked phone has not been online for %d days; open WhatsApp on it before day %d or it will be unlinked",
+		days, int(phoneDropAfter/(24*time.Hour)))
 }

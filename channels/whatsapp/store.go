@@ -41,14 +41,16 @@ type Link struct {
 	// Holder names the server that holds the connection; HeldAt is its last sign of life.
 	Holder string
 	HeldAt time.Time
+	// PhoneSeen is when the linked phone was last seen online; zero when not known.
+	PhoneSeen time.Time
 }
 
 // Link reads the recorded state; before anything was recorded it is not linked.
 func (s *Store) Link(ctx context.Context) (Link, error) {
 	var l Link
-	var qrExp, heldAt *time.Time
-	err := s.pool.QueryRow(ctx, `SELECT state, detail, since, account, qr_code, qr_expires_at, holder, held_at
-		FROM whatsapp_link`).Scan(&l.State, &l.Detail, &l.Since, &l.Account, &l.QRCode, &qrExp, &l.Holder, &heldAt)
+	var qrExp, heldAt, seen *time.Time
+	err := s.pool.QueryRow(ctx, `SELECT state, detail, since, account, qr_code, qr_expires_at, holder, held_at, phone_seen_at
+		FROM whatsapp_link`).Scan(&l.State, &l.Detail, &l.Since, &l.Account, &l.QRCode, &qrExp, &l.Holder, &heldAt, &seen)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Link{State: NotLinked}, nil
 	}
@@ -60,6 +62,9 @@ func (s *Store) Link(ctx context.Context) (Link, error) {
 	}
 	if heldAt != nil {
 		l.HeldAt = *heldAt
+	}
+	if seen != nil {
+		l.PhoneSeen = *seen
 	}
 	return l, nil
 }
@@ -80,10 +85,17 @@ func (s *Store) SetState(ctx context.Context, state State, detail string) error 
 	return nil
 }
 
-// SetAccount records the linked phone number (E.164), or clears it with "".
+// Linked reports whether a phone is linked: a number is recorded and the link was not ended.
+func (l Link) Linked() bool {
+	return l.Account != "" && l.State != LoggedOut && l.State != NotLinked
+}
+
+// SetAccount records the linked phone number (E.164), or clears it with "", which forgets when the
+// phone was last seen too.
 func (s *Store) SetAccount(ctx context.Context, phone string) error {
 	_, err := s.pool.Exec(ctx, `INSERT INTO whatsapp_link (state, since, account) VALUES ('not_linked', $1, $2)
-		ON CONFLICT (id) DO UPDATE SET account = EXCLUDED.account`, s.now(), phone)
+		ON CONFLICT (id) DO UPDATE SET account = EXCLUDED.account,
+			phone_seen_at = CASE WHEN EXCLUDED.account = '' THEN NULL ELSE whatsapp_link.phone_seen_at END`, s.now(), phone)
 	if err != nil {
 		return fmt.Errorf("record the linked WhatsApp number: %w", err)
 	}
@@ -100,6 +112,27 @@ func (s *Store) SetQR(ctx context.Context, code string, expires time.Time) error
 			state = 'linking'`, now, code, expires)
 	if err != nil {
 		return fmt.Errorf("record the WhatsApp QR code: %w", err)
+	}
+	return nil
+}
+
+// phoneSeenStep is how much later a sighting of the phone must be than the recorded one to be written:
+// the day count does not need more, and a busy phone would otherwise write on every receipt.
+const phoneSeenStep = time.Hour
+
+// PhoneSeen records that the linked phone was online at t (a time ahead of the clock counts as now).
+// An earlier sighting, or one less than phoneSeenStep after the recorded one, changes nothing.
+func (s *Store) PhoneSeen(ctx context.Context, t time.Time) error {
+	now := s.now()
+	if t.IsZero() || t.After(now) {
+		t = now
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO whatsapp_link (state, since, phone_seen_at) VALUES ('not_linked', $1, $2)
+		ON CONFLICT (id) DO UPDATE SET phone_seen_at = EXCLUDED.phone_seen_at
+		WHERE whatsapp_link.phone_seen_at IS NULL OR whatsapp_link.phone_seen_at <= EXCLUDED.phone_seen_at - make_interval(secs => $3)`,
+		now, t, phoneSeenStep.Seconds())
+	if err != nil {
+		return fmt.Errorf("record when the linked phone was online: %w", err)
 	}
 	return nil
 }

@@ -101,8 +101,9 @@ type channelAlert struct {
 	Link bool
 }
 
-// channelAlerts are the banners every signed-in page shows: one per channel that is down. A channel
-// slow to answer is left out rather than holding the page.
+// channelAlerts are the banners every signed-in page shows: one per channel that is down, and one per
+// warning of a channel that will go down unless staff act (WhatsApp's phone offline for days). A
+// channel slow to answer is left out rather than holding the page.
 func (con *Console) channelAlerts(c *gin.Context) []channelAlert {
 	if len(con.channels) == 0 {
 		return nil
@@ -112,6 +113,9 @@ func (con *Console) channelAlerts(c *gin.Context) []channelAlert {
 	for _, h := range con.healths(c.Request.Context(), time.Second) {
 		if h.Down {
 			out = append(out, channelAlert{Name: channelNames[h.Channel], State: stateLabel(h), Detail: h.Detail, Link: link})
+		}
+		if h.Warning != "" {
+			out = append(out, channelAlert{Name: channelNames[h.Channel], State: warningLabel(h), Detail: h.Warning, Link: link})
 		}
 	}
 	return out
@@ -123,6 +127,14 @@ func stateLabel(h channels.Health) string {
 		return whatsapp.State(h.State).Label()
 	}
 	return strings.ReplaceAll(h.State, "_", " ")
+}
+
+// warningLabel names a channel's warning in a few words.
+func warningLabel(h channels.Health) string {
+	if h.Channel == inbox.WhatsApp {
+		return "Phone offline"
+	}
+	return "Needs attention"
 }
 
 // since is when a state began, in the server's local time, or "" when unknown.

@@ -72,6 +72,29 @@ func TestALoggedOutPhoneIsABannerOnEveryPageAndOffersRelinking(t *testing.T) {
 	require.Contains(t, page.body, "channel-trouble")
 }
 
+func TestAPhoneOfflineForTwelveDaysIsAWarningOnEveryPage(t *testing.T) {
+	t.Parallel()
+	tb, store := channelsBundle(t, telegramOK)
+	ctx := context.Background()
+	require.NoError(t, store.SetAccount(ctx, "+971500000001"))
+	require.NoError(t, store.SetState(ctx, whatsapp.Connected, ""))
+	require.NoError(t, store.Heartbeat(ctx, "server-1"))
+	require.NoError(t, store.PhoneSeen(ctx, time.Now().Add(-12*24*time.Hour-time.Hour)))
+	const warning = "The linked phone has not been online for 12 days; open WhatsApp on it before day 14 or it will be unlinked"
+
+	desk := tb.signedIn(t, access.Receptionist).get(Prefix + "/")
+	require.Equal(t, http.StatusOK, desk.status)
+	require.Contains(t, desk.body, "WhatsApp: Phone offline.</strong> "+warning)
+	page := tb.signedIn(t, access.Manager).get(channelsPath)
+	require.Contains(t, page.body, `<p class="channel-warning" role="alert">`+warning+".</p>")
+	require.Contains(t, page.body, "Connected", "still connected: patients reach the clinic")
+	require.NotContains(t, page.body, "channel-trouble")
+
+	// The phone seen again: the warning goes.
+	require.NoError(t, store.PhoneSeen(ctx, time.Now()))
+	require.NotContains(t, tb.signedIn(t, access.Receptionist).get(Prefix+"/").body, "Phone offline")
+}
+
 func TestATelegramWebhookFailingIsABanner(t *testing.T) {
 	t.Parallel()
 	tb, _ := channelsBundle(t, channels.Health{Channel: inbox.Telegram, State: "webhook_error",

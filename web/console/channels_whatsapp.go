@@ -23,6 +23,8 @@ type whatsappView struct {
 	Linked, QR bool
 	// Trouble is the state that needs staff: logged out, banned, replaced or down for a while.
 	Trouble bool
+	// Warning is what staff must do before the link is lost (the phone has been offline for days).
+	Warning string
 	// Version changes with the code shown, so the page knows when to fetch the new image.
 	Version string
 	// Phone and PairCode are the pairing just asked for, shown once.
@@ -38,8 +40,8 @@ func (con *Console) whatsappViewOf(ctx context.Context, wa *whatsapp.Health) (*w
 	h := wa.Health(ctx)
 	st := whatsapp.State(h.State)
 	v := &whatsappView{State: h.State, Label: st.Label(), Detail: h.Detail, Since: con.since(h.Since), Account: l.Account,
-		Holder: l.Holder, Trouble: h.Down}
-	v.Linked = l.Account != "" && st != whatsapp.LoggedOut && st != whatsapp.NotLinked
+		Holder: l.Holder, Trouble: h.Down, Warning: h.Warning}
+	v.Linked = l.Linked()
 	v.QR = st == whatsapp.Linking && l.QRCode != "" && l.QRExpires.After(wa.Now())
 	if v.QR {
 		sum := sha256.Sum256([]byte(l.QRCode))
