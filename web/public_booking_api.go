@@ -27,6 +27,9 @@ type bookingRequestInput struct {
 	Fields         map[string]fieldValue `json:"fields"`
 	// Lang is the language of the refusal messages (default: Accept-Language, else English).
 	Lang string `json:"lang"`
+	// WhatsAppConsent is the patient agreeing to get the confirmation and reminders on WhatsApp at
+	// Phone; kept only while the clinic's WhatsApp is linked.
+	WhatsAppConsent bool `json:"whatsapp_consent"`
 	// Website is the honeypot: a person never fills it in.
 	Website string `json:"website"`
 }
@@ -57,7 +60,9 @@ func (v *fieldValue) UnmarshalJSON(b []byte) error {
 // submitJSON records a booking request from the JSON twin of the form. An Idempotency-Key header
 // makes a repeated post answer the request the first one made (201 both times, with
 // Idempotent-Replayed: true the second). Refused fields answer 422 invalid_form with
-// details.fields; a time no longer free answers 409 slot_taken with alternatives.
+// details.fields; a time no longer free answers 409 slot_taken with alternatives. The answer's
+// whatsapp_consent says whether the patient's consent to WhatsApp messages was kept: asked for, and
+// the clinic's WhatsApp linked.
 func (b *bookingForm) submitJSON(c *gin.Context) {
 	var body bookingRequestInput
 	if !decode(c, &body) {
@@ -81,7 +86,8 @@ func (b *bookingForm) submitJSON(c *gin.Context) {
 	}
 	in := inbox.FormInput{Name: body.Name, Phone: body.Phone, Email: body.Email, Message: body.Message,
 		ExaminationID: body.ExaminationID, BranchID: body.BranchID, DoctorID: body.DoctorID,
-		PreferredStart: body.PreferredStart, Lang: lang, Key: key, Fields: map[string]string{}}
+		PreferredStart: body.PreferredStart, Lang: lang, Key: key, Fields: map[string]string{},
+		WhatsApp: body.WhatsAppConsent && b.s.whatsappOffered(c.Request.Context()), Via: inbox.ConsentViaAPI}
 	for k, v := range body.Fields {
 		in.Fields[k] = string(v)
 	}
@@ -94,7 +100,7 @@ func (b *bookingForm) submitJSON(c *gin.Context) {
 	if dup {
 		c.Header("Idempotent-Replayed", "true")
 	}
-	c.JSON(http.StatusCreated, gin.H{"id": req.ID})
+	c.JSON(http.StatusCreated, gin.H{"id": req.ID, "whatsapp_consent": in.WhatsApp})
 }
 
 // getSettings answers the booking form's settings: GET /api/v1/settings/booking-form.

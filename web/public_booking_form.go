@@ -23,6 +23,14 @@ type bookView struct {
 	Before  []formField
 	Time    *timePicker
 	After   []formField
+	// WhatsApp is the opt-in to the confirmation and reminders on WhatsApp, nil when not offered.
+	WhatsApp *optIn
+}
+
+// optIn is a checkbox the patient ticks to agree to something; unticked unless they ticked it.
+type optIn struct {
+	Name, Label string
+	Checked     bool
 }
 
 // formField is one field of the form as the template draws it.
@@ -117,6 +125,9 @@ func (b *bookingForm) view(ctx context.Context, f *inbox.FormSettings, lang, tok
 				{Value: "no", Label: t("form.no"), Selected: fd.Value == "no"}}
 		}
 		v.After = append(v.After, fd)
+	}
+	if b.s.whatsappOffered(ctx) {
+		v.WhatsApp = &optIn{Name: "whatsapp", Label: t("form.whatsapp_consent"), Checked: st.raw["whatsapp"] != ""}
 	}
 	if p, ok := st.errs["form"]; ok {
 		v.Summary = p.Message

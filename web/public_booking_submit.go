@@ -76,7 +76,8 @@ func (b *bookingForm) submitPage(c *gin.Context) {
 	}
 	in := inbox.FormInput{Name: raw["name"], Phone: raw["phone"], Email: raw["email"], Message: raw["message"],
 		ExaminationID: parseID(raw["examination_id"]), BranchID: parseID(raw["branch_id"]), DoctorID: parseID(raw["doctor_id"]),
-		Lang: lang, Key: "form:" + token, Fields: map[string]string{}}
+		Lang: lang, Key: "form:" + token, Fields: map[string]string{},
+		WhatsApp: raw["whatsapp"] != "" && b.s.whatsappOffered(c.Request.Context()), Via: inbox.ConsentViaForm}
 	if t, err := time.Parse(time.RFC3339, raw["preferred_start"]); err == nil {
 		in.PreferredStart = &t
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"clinic/channels"
 	"clinic/inbox"
 	"clinic/migrations/dbtest"
 	"clinic/scheduling/schedtest"
@@ -28,13 +29,24 @@ type bookingFixture struct {
 
 func setupBooking(t *testing.T, pub PublicConfig) *bookingFixture {
 	t.Helper()
+	return setupBookingWith(t, pub, nil)
+}
+
+// setupBookingWith is setupBooking with the channels the server reports; chans makes them on the
+// fixture's database.
+func setupBookingWith(t *testing.T, pub PublicConfig, chans func(*schedtest.Bundle) []channels.HealthSource) *bookingFixture {
+	t.Helper()
 	b := schedtest.New(t)
+	var sources []channels.HealthSource
+	if chans != nil {
+		sources = chans(b)
+	}
 	rdb, prefix := dbtest.NewRedis(t)
 	tb := serveBundle(t, b, rdb)
 	store := inbox.NewStore(b.Pool, slog.New(slog.DiscardHandler), b.Svc.Now, b.Svc, nil, inbox.Config{BaseURL: "https://clinic.example"})
 	pub.RedisPrefix = prefix
 	srv := httptest.NewServer(NewHandler(Deps{Logger: slog.New(slog.DiscardHandler), Pool: b.Pool, Redis: rdb, Scheduling: b.Svc,
-		Access: tb.acc, Feed: startFeed(t, b.Pool), Public: pub, Inbox: store}))
+		Access: tb.acc, Feed: startFeed(t, b.Pool), Public: pub, Inbox: store, Channels: sources}))
 	t.Cleanup(srv.Close)
 	tb.url = srv.URL
 	f := inbox.DefaultFormSettings()
