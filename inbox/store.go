@@ -21,7 +21,7 @@ type Store struct {
 	send  Sender
 	cfg   Config
 	// announce sends the notices of quiet transactions' conversations (Announce).
-	announce *announcer
+	announce *scheduling.Announcer
 }
 
 // Config holds the inbox's settings that come from the server's configuration.
@@ -38,7 +38,7 @@ func NewStore(pool *pgxpool.Pool, logger *slog.Logger, now func() time.Time, sch
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{pool: pool, log: logger, now: now, sched: sched, send: send, cfg: cfg, announce: newAnnouncer(pool, logger)}
+	return &Store{pool: pool, log: logger, now: now, sched: sched, send: send, cfg: cfg, announce: scheduling.NewAnnouncer(pool, logger, NotifyChannel)}
 }
 
 // inTx runs fn in a transaction of its own when tx is nil, and otherwise in a savepoint of tx, so a

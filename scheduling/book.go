@@ -1,15 +1,17 @@
 package scheduling
 
 import (
-	"clinic/scheduling/availability"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"clinic/scheduling/availability"
 )
 
 // Book books a session. The start must lie in the doctor's free time (DESIGN 3.1); the database's
@@ -102,7 +104,7 @@ func (s *Service) bookWith(ctx context.Context, actor Actor, in BookingInput, st
 	heard := s.heard(ActionBooked)
 	_, joined := s.db.(pgx.Tx)
 	batched := heard && !joined
-	return sess, s.place(ctx, st.branch, st.loc, st.exams, sess, in.RoomID, 0, now, func(q DB) error {
+	err := s.place(ctx, st.branch, st.loc, st.exams, sess, in.RoomID, 0, now, func(q DB) error {
 		if !batched {
 			return s.insertSession(ctx, q, actor, sess, idem, now)
 		}
@@ -111,6 +113,15 @@ func (s *Service) bookWith(ctx context.Context, actor Actor, in BookingInput, st
 		}
 		return s.inTx(ctx, func(tx pgx.Tx) error { return s.insertSession(ctx, tx, actor, sess, idem, now) })
 	}, heard && !batched)
+	if err != nil {
+		return nil, err
+	}
+	if !joined {
+		// The booking committed on its own: its notice goes now (in the caller's transaction the
+		// statement wrote it, to go with the caller's commit).
+		s.announce.Announce(bookedNotice(sess))
+	}
+	return sess, nil
 }
 
 // codeStaleSetup is internal: the catalog changed since the setup a booking used was read.
@@ -204,14 +215,15 @@ func (in BookingInput) fingerprint() []byte {
 	return sum[:]
 }
 
-// insertSession writes the session, its examinations, its audit row and its NOTIFY in one statement,
-// then passes the change to the listeners, when any hears it: q is then a transaction.
+// insertSession writes the session, its examinations and its audit row in one statement (with its
+// NOTIFY when q is the caller's transaction), then passes the change to the listeners, when any hears
+// it: q is then a transaction.
 func (s *Service) insertSession(ctx context.Context, q DB, actor Actor, sess *Session, idem idempotency, now time.Time) error {
-	if err := scanInserted(q.QueryRow(ctx, insertSessionSQL, insertSessionArgs(actor, sess, idem, now)...), sess); err != nil {
+	if err := scanInserted(q.QueryRow(ctx, insertSessionSQL, s.insertSessionArgs(actor, sess, idem, now)...), sess); err != nil {
 		return s.writeError(err, sess, "insert session")
 	}
 	sess.CreatedAt = now.In(sess.Start.Location())
-	// The statement above wrote the audit row and the NOTIFY that commit writes for other changes.
+	// The statement above wrote the audit row that commit writes for other changes.
 	tx, ok := q.(pgx.Tx)
 	if !ok {
 		return nil
@@ -219,8 +231,9 @@ func (s *Service) insertSession(ctx context.Context, q DB, actor Actor, sess *Se
 	return s.tell(ctx, tx, Change{Action: ActionBooked, Actor: actor, Session: sess, At: now})
 }
 
-// insertSessionSQL writes a booked session, its examinations, its audit row and its NOTIFY, and
-// answers the session's id and its patient's and doctor's names (see insertSessionArgs, scanInserted).
+// insertSessionSQL writes a booked session, its examinations, its audit row and, given a channel
+// ($20), its NOTIFY, and answers the session's id and its patient's and doctor's names (see
+// insertSessionArgs, scanInserted).
 const insertSessionSQL = `
 		WITH s AS (
 			INSERT INTO sessions (patient_id, branch_id, doctor_id, room_id, starts_at, ends_at, status, channel, opened_at,
@@ -234,21 +247,33 @@ const insertSessionSQL = `
 			INSERT INTO session_events (session_id, at, actor, action, to_status) SELECT id, $13, $18, $19, $7 FROM s
 		)
 		SELECT id, (SELECT name FROM patients WHERE id = $1), (SELECT name FROM doctors WHERE id = $3),
-			pg_notify($20, json_build_object('session_id', id::text, 'branch_id', $2::text, 'day', $21::text,
-				'action', $19::text)::text)
+			CASE WHEN $20::text IS NOT NULL THEN pg_notify($20, json_build_object('session_id', id::text,
+				'branch_id', $2::text, 'day', $21::text, 'action', $19::text)::text) END
 		FROM s`
 
-// insertSessionArgs are insertSessionSQL's parameters for sess.
-func insertSessionArgs(actor Actor, sess *Session, idem idempotency, now time.Time) []any {
+// insertSessionArgs are insertSessionSQL's parameters for sess. The statement notifies only in the
+// caller's transaction: a booking the service commits itself is announced after its commit.
+func (s *Service) insertSessionArgs(actor Actor, sess *Session, idem idempotency, now time.Time) []any {
 	pos, exams, starts, ends := sess.examinationColumns()
 	var key *string
 	var request []byte
 	if idem.key != "" {
 		key, request = &idem.key, idem.fingerprint
 	}
+	var channel *string
+	if _, joined := s.db.(pgx.Tx); joined {
+		channel = new(NotifyChannel)
+	}
 	return []any{sess.PatientID, sess.BranchID, sess.DoctorID, sess.RoomID, sess.Start, sess.End, sess.Status, sess.Channel,
 		sess.OpenedAt, sess.CompletedAt, key, request, now, pos, exams, starts, ends,
-		string(actor), ActionBooked, NotifyChannel, dateString(DateOf(sess.Start))}
+		string(actor), ActionBooked, channel, dateString(DateOf(sess.Start))}
+}
+
+// bookedNotice is the notice of a booking, as insertSessionSQL writes it.
+func bookedNotice(sess *Session) string {
+	b, _ := json.Marshal(Notice{SessionID: sess.ID, BranchID: sess.BranchID, Day: dateString(DateOf(sess.Start)),
+		Action: ActionBooked})
+	return string(b)
 }
 
 // scanInserted reads insertSessionSQL's answer into sess.

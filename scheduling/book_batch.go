@@ -31,7 +31,7 @@ func (s *Service) insertPrepared(ctx context.Context, actor Actor, sess *Session
 	}
 	batch := &pgx.Batch{}
 	inserted := false
-	batch.Queue(insertSessionSQL, insertSessionArgs(actor, sess, idem, now)...).QueryRow(func(row pgx.Row) error {
+	batch.Queue(insertSessionSQL, s.insertSessionArgs(actor, sess, idem, now)...).QueryRow(func(row pgx.Row) error {
 		if err := scanInserted(row, sess); err != nil {
 			return s.writeError(err, sess, "insert session")
 		}

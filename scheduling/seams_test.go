@@ -237,7 +237,8 @@ func TestListenerErrorAbortsTheChange(t *testing.T) {
 }
 
 // TestNotifyIsDeliveredOnCommit: a change made in the caller's transaction is announced when it
-// commits, with branch, local day and session; a move across days announces both days.
+// commits, with branch, local day and session; a booking the service commits itself is announced
+// after it; a move across days announces both days.
 func TestNotifyIsDeliveredOnCommit(t *testing.T) {
 	t.Parallel()
 	b := schedtest.New(t)
@@ -269,6 +270,12 @@ func TestNotifyIsDeliveredOnCommit(t *testing.T) {
 	n, err := next(5 * time.Second)
 	require.NoError(t, err)
 	require.Equal(t, scheduling.Notice{SessionID: s.ID, BranchID: c.Branch.ID, Day: "2027-01-04", Action: "booked"}, n)
+
+	own, err := b.Svc.Book(ctx, "desk", c.Booking(c.At(5, 9, 0)))
+	require.NoError(t, err)
+	n, err = next(5 * time.Second)
+	require.NoError(t, err)
+	require.Equal(t, scheduling.Notice{SessionID: own.ID, BranchID: c.Branch.ID, Day: "2027-01-05", Action: "booked"}, n)
 
 	_, err = b.Svc.Reschedule(ctx, "desk", s.ID, scheduling.RescheduleInput{Start: c.At(6, 9, 0)})
 	require.NoError(t, err)

@@ -45,6 +45,8 @@ type Service struct {
 	doctor ID
 	// cachedSetups keeps the branch configurations availability reads, between requests.
 	cachedSetups *setupCache
+	// announce sends the notices of changes committed in the service's own transactions.
+	announce *Announcer
 }
 
 // NewService builds the service on db, with a clock so tests can fix "now".
@@ -53,7 +55,8 @@ func NewService(db DB, logger *slog.Logger, now func() time.Time, cfg Config) *S
 		now = time.Now
 	}
 	cfg.Listeners = slices.Clone(cfg.Listeners)
-	return &Service{db: db, logger: logger, now: now, cfg: cfg, cachedSetups: newSetupCache()}
+	return &Service{db: db, logger: logger, now: now, cfg: cfg, cachedSetups: newSetupCache(),
+		announce: NewAnnouncer(db, logger, NotifyChannel)}
 }
 
 // WithTx returns the service running inside the caller's transaction: its reads see the caller's
