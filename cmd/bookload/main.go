@@ -1,6 +1,7 @@
 // Command bookload measures how fast the clinic books sessions over HTTP and compares it with
 // pgbench's default (TPC-B-like) transaction on the same PostgreSQL server. The ratio
-// bookings/s ÷ pgbench tps is roughly independent of the machine; the budget is ≥ 0.50.
+// bookings/s ÷ pgbench tps is roughly independent of the machine; the budget is ≥ 0.40 for bookings
+// that write their draft invoice, as the server's do.
 //
 //	go run ./cmd/bookload [-clients 16] [-duration 10s] [-rounds 1] [-admin-url URL] [-redis-url URL]
 //	                      [-pgbench-clients N] [-keep] [-cpuprofile FILE]
@@ -37,8 +38,9 @@ import (
 	"clinic/web/access"
 )
 
-// budget is the least acceptable ratio of bookings per second to pgbench transactions per second.
-const budget = 0.50
+// budget is the least acceptable ratio of bookings per second to pgbench transactions per second,
+// each booking with its draft invoice (the listeners are the server's).
+const budget = 0.40
 
 // options are the command-line flags.
 type options struct {
