@@ -361,3 +361,50 @@ func TestCompletionAfterTheCatalogChanged(t *testing.T) {
 	require.Equal(t, draft.Lines, inv.Lines)
 	require.Equal(t, int64(8), d.balances(t).Electrodes)
 }
+
+// TestSpendingTiersNeverAddCurrencies: with tiers by amount paid, what a patient paid in one currency
+// does not count toward a tier in another; the account shows the tier reached in one currency, which
+// is the tier the preview of a visit in that currency applies.
+func TestSpendingTiersNeverAddCurrencies(t *testing.T) {
+	t.Parallel()
+	d := newDesk(t)
+	ctx := context.Background()
+	_, err := d.store.PutLoyalty(ctx, "test", d.patient, billing.LoyaltyInput{TierFromRules: true})
+	require.NoError(t, err)
+	paid := func(day int) int64 {
+		t.Helper()
+		sess := d.book(t, d.c.At(day, 9, 0), d.ecg)
+		inv, err := d.store.SessionInvoice(ctx, sess.ID)
+		require.NoError(t, err)
+		_, err = d.store.AddPayment(ctx, "desk", inv.ID, billing.PaymentInput{Amount: ptr(inv.AmountDue), Method: "cash"})
+		require.NoError(t, err)
+		return inv.AmountDue
+	}
+	first := paid(5)
+	require.Positive(t, first)
+	// The first visit was at a branch in pounds.
+	_, err = d.Pool.Exec(ctx, `UPDATE invoices SET currency = 'GBP' WHERE patient_id = $1`, d.patient)
+	require.NoError(t, err)
+	_, err = d.store.PutLoyaltyRules(ctx, billing.LoyaltyRulesInput{TierBasis: ptr(billing.TierBySpent),
+		Tiers: &[]billing.LoyaltyTier{{Name: "Gold", Threshold: first + 1, DiscountBP: 1000}}})
+	require.NoError(t, err)
+	second := paid(6)
+	require.Equal(t, first, second, "the same visit costs the same")
+
+	acct, err := d.store.Loyalty(ctx, d.patient)
+	require.NoError(t, err)
+	require.Equal(t, billing.TierNone, acct.TierSource, "%d GBP and %d EUR paid: neither reaches %d", first, second, first+1)
+	preview, err := d.store.Preview(ctx, billing.PreviewInput{PatientID: d.patient, BranchID: d.branch,
+		ExaminationIDs: []scheduling.ID{d.ecg}})
+	require.NoError(t, err)
+	require.Zero(t, preview.Discount)
+
+	paid(7)
+	acct, err = d.store.Loyalty(ctx, d.patient)
+	require.NoError(t, err)
+	require.Equal(t, "Gold", acct.TierName, "two visits paid in euros reach it")
+	preview, err = d.store.Preview(ctx, billing.PreviewInput{PatientID: d.patient, BranchID: d.branch,
+		ExaminationIDs: []scheduling.ID{d.ecg}})
+	require.NoError(t, err)
+	require.Positive(t, preview.Discount)
+}

@@ -85,8 +85,10 @@ func (s *Store) Loyalty(ctx context.Context, patientID scheduling.ID) (*LoyaltyA
 	return loyalty(ctx, s.db, patientID)
 }
 
-// loyalty reads an account and works out its tier. Spending counts every invoice not credited, in
-// whatever currency: a visit is priced on the spending in its branch's currency only.
+// loyalty reads an account and works out its tier. Spending counts the invoices not credited in one
+// currency, as pricing counts those in the visit's currency: the account shows the tier of the currency
+// the patient has paid most in (with one currency, the tier every visit gets). Amounts in different
+// currencies are never added up.
 func loyalty(ctx context.Context, db scheduling.DB, patientID scheduling.ID) (*LoyaltyAccount, error) {
 	rules, err := loadRules(ctx, db)
 	if err != nil {
@@ -96,7 +98,8 @@ func loyalty(ctx context.Context, db scheduling.DB, patientID scheduling.ID) (*L
 	var staff *int32
 	var spent int64
 	err = db.QueryRow(ctx, `SELECT COALESCE(la.points, 0), la.tier_discount_bp, la.updated_at,
-			(SELECT COALESCE(sum(paid), 0)::bigint FROM invoices WHERE patient_id = $1 AND status IN ('draft', 'issued'))
+			(SELECT COALESCE(max(paid), 0)::bigint FROM (SELECT sum(paid) AS paid FROM invoices
+				WHERE patient_id = $1 AND status IN ('draft', 'issued') GROUP BY currency) per_currency)
 		FROM (SELECT) one LEFT JOIN loyalty_accounts la ON la.patient_id = $1`, patientID).
 		Scan(&a.Points, &staff, &a.UpdatedAt, &spent)
 	if err != nil {
