@@ -1,26 +1,15 @@
 -- +goose Up
 -- A transaction may take over announcing its messages: with clinic.inbox_quiet set to 'on' (SET
--- LOCAL), the message trigger stays quiet and the application announces the conversation after the
+-- LOCAL), the message trigger does not fire and the application announces the conversation after the
 -- commit. A NOTIFY makes PostgreSQL serialise the commits of every notifying transaction, so the bot's
--- busy path announces many conversations in one statement outside its transactions instead.
-
--- +goose StatementBegin
-CREATE OR REPLACE FUNCTION inbox_message_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF current_setting('clinic.inbox_quiet', true) IS DISTINCT FROM 'on' THEN
-        PERFORM pg_notify('inbox_changed', 'conversation:' || NEW.conversation_id);
-    END IF;
-    RETURN NULL;
-END
-$$;
--- +goose StatementEnd
+-- busy path announces many conversations in one statement outside its transactions instead. The
+-- condition is the trigger's WHEN, which PostgreSQL checks without calling the function.
+DROP TRIGGER inbox_message_changed ON messages;
+CREATE TRIGGER inbox_message_changed AFTER INSERT OR UPDATE ON messages
+    FOR EACH ROW WHEN (current_setting('clinic.inbox_quiet', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION inbox_message_changed();
 
 -- +goose Down
--- +goose StatementBegin
-CREATE OR REPLACE FUNCTION inbox_message_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM pg_notify('inbox_changed', 'conversation:' || NEW.conversation_id);
-    RETURN NULL;
-END
-$$;
--- +goose StatementEnd
+DROP TRIGGER inbox_message_changed ON messages;
+CREATE TRIGGER inbox_message_changed AFTER INSERT OR UPDATE ON messages
+    FOR EACH ROW EXECUTE FUNCTION inbox_message_changed();
