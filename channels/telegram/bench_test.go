@@ -17,6 +17,7 @@ import (
 	"clinic/channels/telegram"
 	"clinic/channels/telegram/telegramtest"
 	"clinic/inbox"
+	"clinic/migrations/dbtest"
 )
 
 // senders is how many updates are in flight at once, as Telegram sends a webhook several at a time
@@ -43,6 +44,8 @@ func BenchmarkWebhookUpdates(b *testing.B) {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: senders}}
 	var next atomic.Int64
 	b.SetParallelism((senders + 1) / 2)
+	meter := dbtest.MeterPool(b, st.Pool)
+	before := meter.Sample(context.Background())
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
@@ -54,6 +57,11 @@ func BenchmarkWebhookUpdates(b *testing.B) {
 	})
 	rate := float64(b.N) / time.Since(start).Seconds()
 	b.StopTimer()
+	if self, db, ok := dbtest.PerOp(before, meter.Sample(context.Background()), b.N); ok {
+		// CPU per update says what an update costs even when other work shares the machine.
+		b.ReportMetric(float64(self.Microseconds()), "µs-cpu-go/update")
+		b.ReportMetric(float64(db.Microseconds()), "µs-cpu-db/update")
+	}
 	b.ReportMetric(rate, "updates/s")
 	b.ReportMetric(bareRate, "bare-gin-posts/s")
 	b.ReportMetric(rate/bareRate, "ratio")

@@ -33,6 +33,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"clinic/cmd/internal/listeners"
+	"clinic/migrations/dbtest"
 	"clinic/scheduling"
 	"clinic/web"
 	"clinic/web/access"
@@ -155,19 +156,19 @@ func run(ctx context.Context, o options) (int, error) {
 		return 1, err
 	}
 	defer stopProfile()
-	meter := &cpuMeter{admin: admin, db: loadDB}
+	meter := &dbtest.CPUMeter{Admin: admin, DB: loadDB}
 	var rounds []round
 	for i := range o.rounds {
 		// Each round books its own stretch of days, so no round finds the slots of another taken.
 		first := time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 30+60*i)
 		checkpoint(ctx, admin)
 		fmt.Printf("round %d: booking for %s with %d clients at %s\n", i+1, o.duration, o.clients, baseURL)
-		before := meter.sample(ctx)
+		before := meter.Sample(ctx)
 		res, err := runLoad(ctx, baseURL, c, first, o.duration)
 		if err != nil {
 			return 1, err
 		}
-		after := meter.sample(ctx)
+		after := meter.Sample(ctx)
 		checkpoint(ctx, admin)
 		fmt.Printf("round %d: pgbench on %s (scale %d): -c %d -T %s\n", i+1, benchDB, pgbenchScale, o.pgbenchClients, o.duration)
 		tps, err := bench.benchmark(ctx, benchDB, o.pgbenchClients, o.duration)
@@ -175,7 +176,7 @@ func run(ctx context.Context, o options) (int, error) {
 			return 1, err
 		}
 		r := round{res: res, tps: tps}
-		r.cpuSelf, r.cpuDB, r.cpuOK = perBooking(before, after, res.booked+res.failed)
+		r.cpuSelf, r.cpuDB, r.cpuOK = dbtest.PerOp(before, after, res.booked+res.failed)
 		rounds = append(rounds, r)
 	}
 	return report(o, rounds), nil
