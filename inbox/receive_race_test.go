@@ -11,38 +11,52 @@ import (
 	"clinic/inbox/inboxtest"
 )
 
+// received is what a Receive run in the background answered.
+type received struct {
+	conv *inbox.Conversation
+	dup  bool
+	err  error
+}
+
+// raceBehindAnOpenTurn stores message first in a transaction left open, then receives second from
+// another connection and waits until that one is held up on a lock. Committing the returned
+// transaction lets the second go on; its answer arrives on the channel.
+func raceBehindAnOpenTurn(t *testing.T, b *inboxtest.Bundle, first, second inbox.Inbound) (*inbox.Conversation, func(), <-chan received) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := b.Pool.Begin(ctx)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tx.Rollback(ctx) })
+	conv, msg, dup, err := b.Store.Receive(ctx, tx, first)
+	require.NoError(t, err)
+	require.False(t, dup)
+	require.NotNil(t, msg)
+	done := make(chan received, 1)
+	go func() {
+		c, _, d, err := b.Store.Receive(ctx, nil, second)
+		done <- received{c, d, err}
+	}()
+	require.Eventually(t, func() bool {
+		return count(t, b, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
+			AND wait_event_type = 'Lock'`) > 0
+	}, 30*time.Second, 5*time.Millisecond, "the second message waits for the first's transaction")
+	select {
+	case r := <-done:
+		t.Fatalf("the second message was stored while the first's transaction was open: %v", r.err)
+	default:
+	}
+	return conv, func() { require.NoError(t, tx.Commit(ctx)) }, done
+}
+
 // A delivery that waits on another delivery of the same message and loses leaves nothing of its own:
 // not the message, nor its changes to the conversation.
 func TestADeliveryThatLosesTheRaceChangesNothing(t *testing.T) {
 	t.Parallel()
 	b := inboxtest.New(t)
-	ctx := context.Background()
-	first, err := b.Pool.Begin(ctx)
-	require.NoError(t, err)
-	defer first.Rollback(ctx)
-	conv, msg, dup, err := b.Store.Receive(ctx, first, inbound("race", "hi"))
-	require.NoError(t, err)
-	require.False(t, dup)
-	require.NotNil(t, msg)
-
-	type result struct {
-		conv *inbox.Conversation
-		dup  bool
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		in := inbound("race", "hi")
-		in.Phone = "+351912345678"
-		c, _, d, err := b.Store.Receive(ctx, nil, in)
-		done <- result{c, d, err}
-	}()
-	// The second delivery waits for the first to commit or roll back.
-	require.Eventually(t, func() bool {
-		return count(t, b, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
-			AND wait_event_type = 'Lock'`) > 0
-	}, 30*time.Second, 5*time.Millisecond)
-	require.NoError(t, first.Commit(ctx))
+	again := inbound("race", "hi")
+	again.Phone = "+351912345678"
+	conv, commit, done := raceBehindAnOpenTurn(t, b, inbound("race", "hi"), again)
+	commit()
 
 	r := <-done
 	require.NoError(t, r.err)
@@ -58,35 +72,12 @@ func TestADeliveryThatLosesTheRaceChangesNothing(t *testing.T) {
 func TestAConversationsNextMessageWaitsForTheTurnBeforeIt(t *testing.T) {
 	t.Parallel()
 	b := inboxtest.New(t)
-	ctx := context.Background()
-	first, err := b.Pool.Begin(ctx)
-	require.NoError(t, err)
-	defer first.Rollback(ctx)
-	conv, _, _, err := b.Store.Receive(ctx, first, inbound("turn-1", "hi"))
-	require.NoError(t, err)
-
-	type result struct {
-		conv *inbox.Conversation
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		c, _, _, err := b.Store.Receive(ctx, nil, inbound("turn-2", "a second message"))
-		done <- result{c, err}
-	}()
-	require.Eventually(t, func() bool {
-		return count(t, b, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
-			AND wait_event_type = 'Lock'`) > 0
-	}, 30*time.Second, 5*time.Millisecond, "the second message waits for the first turn")
-	select {
-	case r := <-done:
-		t.Fatalf("the second message was stored while the first turn was open: %v", r.err)
-	default:
-	}
-	require.NoError(t, first.Commit(ctx))
+	conv, commit, done := raceBehindAnOpenTurn(t, b, inbound("turn-1", "hi"), inbound("turn-2", "a second message"))
+	commit()
 
 	r := <-done
 	require.NoError(t, r.err)
+	require.False(t, r.dup)
 	require.Equal(t, conv.ID, r.conv.ID)
 	require.Equal(t, 2, count(t, b, `SELECT count(*) FROM messages`))
 }
