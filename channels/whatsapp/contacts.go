@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -17,15 +18,22 @@ type Contact struct {
 	LID   string
 }
 
-// Wrote records that a contact wrote to the clinic: from then on the clinic may answer it. The phone
-// and hidden id are kept when given, so a later message from the hidden id alone finds the phone.
+// Wrote records that a contact wrote to the clinic: from then on the clinic may answer it, and a
+// STOP the contact sent before is over (writing again is opting in again). The phone and hidden id are
+// kept when given, so a later message from the hidden id alone finds the phone.
 func (s *Store) Wrote(ctx context.Context, c Contact) error {
-	_, err := s.pool.Exec(ctx, `INSERT INTO whatsapp_contacts (address, phone, lid, wrote_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (address) DO UPDATE SET
-			phone = CASE WHEN EXCLUDED.phone <> '' THEN EXCLUDED.phone ELSE whatsapp_contacts.phone END,
-			lid = CASE WHEN EXCLUDED.lid <> '' THEN EXCLUDED.lid ELSE whatsapp_contacts.lid END,
-			wrote_at = COALESCE(whatsapp_contacts.wrote_at, EXCLUDED.wrote_at)`,
-		c.Address, c.Phone, c.LID, s.now())
+	now := s.now()
+	_, err := s.pool.Exec(ctx, `WITH contact AS (
+			INSERT INTO whatsapp_contacts AS w (address, phone, lid, wrote_at) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (address) DO UPDATE SET
+				phone = CASE WHEN EXCLUDED.phone <> '' THEN EXCLUDED.phone ELSE w.phone END,
+				lid = CASE WHEN EXCLUDED.lid <> '' THEN EXCLUDED.lid ELSE w.lid END,
+				wrote_at = COALESCE(w.wrote_at, EXCLUDED.wrote_at),
+				opted_out_at = NULL
+			RETURNING address)
+		UPDATE whatsapp_opt_outs SET ended_at = $4, ended_by = 'wrote'
+		WHERE address = (SELECT address FROM contact) AND ended_at IS NULL`,
+		c.Address, c.Phone, c.LID, now)
 	if err != nil {
 		return fmt.Errorf("record the WhatsApp contact %s: %w", c.Address, err)
 	}
@@ -45,14 +53,34 @@ func (s *Store) Consent(ctx context.Context, address, phone string) error {
 	return nil
 }
 
-// Consented says whether the clinic may message address: the person wrote first or agreed.
-func (s *Store) Consented(ctx context.Context, address string) (bool, error) {
-	var ok bool
-	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM whatsapp_contacts WHERE address = $1)`, address).Scan(&ok)
-	if err != nil {
-		return false, fmt.Errorf("check consent of the WhatsApp contact %s: %w", address, err)
+// Permission is whether the clinic may message one WhatsApp address.
+type Permission struct {
+	// Allowed is true when the person wrote to the clinic or agreed to be messaged there.
+	Allowed bool
+	// OptedOut is when they asked the clinic to stop (STOP), zero unless that still holds: the
+	// clinic then starts nothing there until they write again.
+	OptedOut time.Time
+}
+
+// Permission reads whether the clinic may message address.
+func (s *Store) Permission(ctx context.Context, address string) (Permission, error) {
+	var p Permission
+	var out *time.Time
+	err := s.pool.QueryRow(ctx, `SELECT true, opted_out_at FROM whatsapp_contacts WHERE address = $1`, address).Scan(&p.Allowed, &out)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return Permission{}, fmt.Errorf("check consent of the WhatsApp contact %s: %w", address, err)
 	}
-	return ok, nil
+	if out != nil {
+		p.OptedOut = *out
+	}
+	return p, nil
+}
+
+// Consented says whether the clinic may start a message to address: the person wrote first or
+// agreed, and has not asked the clinic to stop since.
+func (s *Store) Consented(ctx context.Context, address string) (bool, error) {
+	p, err := s.Permission(ctx, address)
+	return p.Allowed && p.OptedOut.IsZero(), err
 }
 
 // PhoneOfLID returns the phone kept for a hidden @lid id, or "" when none is known.

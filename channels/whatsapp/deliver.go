@@ -25,9 +25,9 @@ type Sender interface {
 }
 
 // Consent says whether the clinic may message an address: the person wrote first or agreed to be
-// messaged there. Store is one.
+// messaged there, and whether they asked the clinic to stop since. Store is one.
 type Consent interface {
-	Consented(ctx context.Context, address string) (bool, error)
+	Permission(ctx context.Context, address string) (Permission, error)
 }
 
 // ErrNotConnected is a send attempted while this server holds no connected WhatsApp client; the
@@ -56,20 +56,25 @@ func NewDeliverer(send Sender, consent Consent, limit *rate.Limiter) *Deliverer 
 
 var _ channels.Deliverer = (*Deliverer)(nil)
 
-// Deliver sends msg. Refused for good (channels.ErrPermanent): an address that is not WhatsApp's, or
-// a person who never wrote nor agreed. Over the pace, or with no connection here, the error wraps
+// Deliver sends msg. Refused for good (channels.ErrPermanent): an address that is not WhatsApp's, a
+// person who never wrote nor agreed, one who wrote STOP and has not written since (except the one
+// acknowledgement of that STOP). Over the pace, or with no connection here, the error wraps
 // *channels.RetryAfter.
 func (d *Deliverer) Deliver(ctx context.Context, msg inbox.Outbound) error {
 	to, err := types.ParseJID(msg.Address)
 	if err != nil || to.User == "" || (to.Server != types.DefaultUserServer && to.Server != types.HiddenUserServer) {
 		return fmt.Errorf("WhatsApp address %q: %w", msg.Address, channels.ErrPermanent)
 	}
-	ok, err := d.consent.Consented(ctx, to.ToNonAD().String())
+	perm, err := d.consent.Permission(ctx, to.ToNonAD().String())
 	if err != nil {
 		return fmt.Errorf("deliver WhatsApp message %s: %w", msg.Key, err)
 	}
-	if !ok {
+	if !perm.Allowed {
 		return fmt.Errorf("%s has not written to the clinic nor agreed to WhatsApp messages: %w", msg.Address, channels.ErrPermanent)
+	}
+	if !perm.OptedOut.IsZero() && !strings.HasPrefix(msg.Key, stopAckPrefix) {
+		return &permanent{reason: fmt.Sprintf("not sent: the patient wrote STOP on WhatsApp on %s UTC and gets no messages there until they write again",
+			perm.OptedOut.UTC().Format("2 Jan 2006 15:04"))}
 	}
 	if r := d.limit.Reserve(); !r.OK() || r.Delay() > 0 {
 		wait := r.Delay()
@@ -84,6 +89,22 @@ func (d *Deliverer) Deliver(ctx context.Context, msg inbox.Outbound) error {
 		return fmt.Errorf("send WhatsApp message %s: %w", msg.Key, err)
 	}
 	return nil
+}
+
+// permanent is a delivery that cannot succeed, with the reason staff read on the message.
+type permanent struct {
+	reason string
+	err    error
+}
+
+func (p *permanent) Error() string { return p.reason }
+
+// Unwrap lets callers find channels.ErrPermanent, and the failure behind it.
+func (p *permanent) Unwrap() []error {
+	if p.err == nil {
+		return []error{channels.ErrPermanent}
+	}
+	return []error{channels.ErrPermanent, p.err}
 }
 
 // Render is the message's text with its choices as a numbered list; the dialogue accepts the number

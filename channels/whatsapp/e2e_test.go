@@ -56,6 +56,7 @@ type stack struct {
 	clinic  *schedtest.Clinic
 	adapter *whatsapp.Adapter
 	phone   *phone
+	inbox   *inbox.Store
 }
 
 func setupStack(t *testing.T) *stack {
@@ -71,7 +72,8 @@ func setupStack(t *testing.T) *stack {
 	rdb, prefix := dbtest.NewRedis(t)
 	gw := channels.NewGateway(sb.Pool, log, sb.Svc.Now, sb.Svc, store, rdb, prefix, "https://clinic.example")
 	wa := whatsapp.NewStore(sb.Pool, sb.Svc.Now)
-	st.adapter = whatsapp.NewAdapter(gw, wa, log)
+	st.adapter = whatsapp.NewAdapter(gw, wa, log).WithInbox(store)
+	st.inbox = store
 	ob.Register(inbox.WhatsApp, whatsapp.NewDeliverer(st.phone, wa, rate.NewLimiter(rate.Inf, 1)))
 	require.NoError(t, ob.Start(context.Background()))
 	t.Cleanup(func() {

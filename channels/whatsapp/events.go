@@ -21,6 +21,8 @@ type Adapter struct {
 	handler channels.Handler
 	store   *Store
 	log     *slog.Logger
+	// inbox takes STOP messages (WithInbox); without it a STOP is recorded but not stored nor answered.
+	inbox Inbox
 }
 
 // NewAdapter returns an adapter that hands messages to handler and records states in store.
@@ -92,7 +94,8 @@ func (a *Adapter) state(ctx context.Context, st State, detail string) bool {
 	return true
 }
 
-// message stores a patient's text message and runs it through the dialogue. Groups, status updates,
+// message stores a patient's text message and runs it through the dialogue; a STOP withdraws their
+// consent instead (optOut). Groups, status updates,
 // channels and the clinic's own messages are acknowledged and ignored, and so is anything without
 // text (a sticker, a call notice).
 func (a *Adapter) message(ctx context.Context, e *events.Message) bool {
@@ -117,6 +120,9 @@ func (a *Adapter) message(ctx context.Context, e *events.Message) bool {
 	if err != nil {
 		a.log.ErrorContext(ctx, "WhatsApp sender not resolved", "message", info.ID, "err", err)
 		return false
+	}
+	if lang, stop := stopWord(text); stop {
+		return a.optOut(ctx, e, contact, text, lang)
 	}
 	if err := a.store.Wrote(ctx, contact); err != nil {
 		a.log.ErrorContext(ctx, "WhatsApp contact not recorded", "message", info.ID, "err", err)

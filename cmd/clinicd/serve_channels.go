@@ -44,7 +44,7 @@ func newGateway(cfg Config, logger *slog.Logger, pool *pgxpool.Pool, rdb *redis.
 	g.run = append(g.run, g.feed.Run)
 
 	waStore := whatsapp.NewStore(pool, time.Now)
-	wa := whatsapp.NewService(whatsapp.Devices(pool, logger), waStore, whatsapp.NewAdapter(g.chat, waStore, logger), logger, serverName())
+	wa := whatsapp.NewService(whatsapp.Devices(pool, logger), waStore, whatsapp.NewAdapter(g.chat, waStore, logger).WithInbox(store), logger, serverName())
 	box.Register(inbox.WhatsApp, whatsapp.NewDeliverer(wa, waStore, whatsapp.NewLimiter()))
 	holder := whatsapp.NewHolder(pool.Config().ConnConfig, logger)
 	g.run = append(g.run, func(ctx context.Context) { holder.Run(ctx, wa.Run) })
