@@ -24,6 +24,16 @@ type Sender interface {
 	SendText(ctx context.Context, to types.JID, id types.MessageID, text string) error
 }
 
+// NumberChecker is a Sender that can also ask WhatsApp whether a phone number (E.164) has an
+// account; the connected client is one. The Deliverer asks when a send to a number fails, so that a
+// number that is not on WhatsApp fails for good instead of being retried for hours.
+type NumberChecker interface {
+	OnWhatsApp(ctx context.Context, phone string) (bool, error)
+}
+
+// ErrNotOnWhatsApp is a send to a phone number that has no WhatsApp account.
+var ErrNotOnWhatsApp = errors.New("this number is not on WhatsApp")
+
 // Consent says whether the clinic may message an address: the person wrote first or agreed to be
 // messaged there, and whether they asked the clinic to stop since. Store is one.
 type Consent interface {
@@ -58,8 +68,8 @@ var _ channels.Deliverer = (*Deliverer)(nil)
 
 // Deliver sends msg. Refused for good (channels.ErrPermanent): an address that is not WhatsApp's, a
 // person who never wrote nor agreed, one who wrote STOP and has not written since (except the one
-// acknowledgement of that STOP). Over the pace, or with no connection here, the error wraps
-// *channels.RetryAfter.
+// acknowledgement of that STOP), and a number WhatsApp says has no account (ErrNotOnWhatsApp). Over
+// the pace, or with no connection here, the error wraps *channels.RetryAfter.
 func (d *Deliverer) Deliver(ctx context.Context, msg inbox.Outbound) error {
 	to, err := types.ParseJID(msg.Address)
 	if err != nil || to.User == "" || (to.Server != types.DefaultUserServer && to.Server != types.HiddenUserServer) {
@@ -86,9 +96,30 @@ func (d *Deliverer) Deliver(ctx context.Context, msg inbox.Outbound) error {
 		return &channels.RetryAfter{After: notConnectedRetry, Err: err}
 	}
 	if err != nil {
-		return fmt.Errorf("send WhatsApp message %s: %w", msg.Key, err)
+		return d.sendFailed(ctx, to.ToNonAD(), msg, err)
 	}
 	return nil
+}
+
+// sendFailed makes a failed send to a phone number that WhatsApp says has no account a permanent
+// failure ("this number is not on WhatsApp"); any other failure is retried. The sender may say so
+// itself (an error wrapping ErrNotOnWhatsApp), or, when it can check numbers, it is asked: a send to
+// an unknown target fails in ways that do not say why (no LID for the number, server error 479).
+func (d *Deliverer) sendFailed(ctx context.Context, to types.JID, msg inbox.Outbound, err error) error {
+	if errors.Is(err, ErrNotOnWhatsApp) {
+		return &permanent{reason: ErrNotOnWhatsApp.Error(), err: err}
+	}
+	err = fmt.Errorf("send WhatsApp message %s: %w", msg.Key, err)
+	check, ok := d.send.(NumberChecker)
+	phone := phoneOf(to)
+	if !ok || to.Server != types.DefaultUserServer || phone == "" {
+		return err
+	}
+	on, cerr := check.OnWhatsApp(ctx, phone)
+	if cerr != nil || on {
+		return err
+	}
+	return &permanent{reason: ErrNotOnWhatsApp.Error(), err: err}
 }
 
 // permanent is a delivery that cannot succeed, with the reason staff read on the message.

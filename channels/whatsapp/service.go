@@ -178,3 +178,23 @@ func (s *Service) SendText(ctx context.Context, to types.JID, id types.MessageID
 	}
 	return err
 }
+
+// OnWhatsApp asks WhatsApp whether phone (E.164) has an account (NumberChecker).
+func (s *Service) OnWhatsApp(ctx context.Context, phone string) (bool, error) {
+	s.mu.Lock()
+	cli := s.cli
+	s.mu.Unlock()
+	if cli == nil || !cli.IsLoggedIn() {
+		return false, ErrNotConnected
+	}
+	got, err := cli.IsOnWhatsApp(ctx, []string{phone})
+	if err != nil {
+		return false, fmt.Errorf("ask WhatsApp whether %s has an account: %w", phone, err)
+	}
+	if len(got) == 0 {
+		return false, fmt.Errorf("ask WhatsApp whether %s has an account: no answer for the number", phone)
+	}
+	return got[0].IsIn, nil
+}
+
+var _ NumberChecker = (*Service)(nil)
