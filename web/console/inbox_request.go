@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -73,7 +74,21 @@ type requestView struct {
 	// Summary and Thread are the page's live parts; Stream is the change stream ("" without one).
 	Summary, Thread, Stream string
 	ConversationID          scheduling.ID
+	// WhatsApp is the patient's consent to WhatsApp messages given with a form request; nil without.
+	WhatsApp *whatsappConsentView
 }
+
+// whatsappConsentView is a form request's consent to WhatsApp messages as staff see it: when and how
+// it was given, a STOP the patient wrote since, and the confirmation sent there with its delivery.
+type whatsappConsentView struct {
+	Phone, Given, Via, Wording string
+	// Stopped is when the patient wrote STOP on WhatsApp, "" unless that still holds.
+	Stopped      string
+	Confirmation *bubble
+}
+
+// consentVia says how a patient gave their consent to WhatsApp messages.
+var consentVia = map[string]string{inbox.ConsentViaForm: "on the booking form", inbox.ConsentViaAPI: "through the booking API"}
 
 // pickerView is the small availability picker: a day's free slots for an examination at a branch.
 type pickerView struct {
@@ -160,15 +175,23 @@ func (con *Console) requestView(c *gin.Context, id scheduling.ID, get func(strin
 		}
 	}
 	for _, m := range lead.Messages {
-		b := bubble{ID: m.ID, Dir: string(m.Direction), Text: m.Text, By: m.By, When: whenText(m.At, now, loc),
-			Delivery: string(m.Delivery), Error: m.Error}
-		if b.Dir == string(inbox.Out) && b.By == "" {
-			b.By = "Bot"
+		v.Messages = append(v.Messages, bubbleOf(m, now, loc))
+	}
+	if r.ConversationID == nil {
+		wa, err := con.inbox.WhatsAppConsentOf(ctx, r.ID)
+		if err != nil {
+			return nil, err
 		}
-		for _, ch := range m.Choices {
-			b.Choices = append(b.Choices, ch.Label)
+		if wa != nil {
+			v.WhatsApp = &whatsappConsentView{Phone: wa.Phone, Given: whenText(wa.GivenAt, now, loc), Via: consentVia[wa.Via], Wording: wa.Wording}
+			if !wa.OptedOut.IsZero() {
+				v.WhatsApp.Stopped = whenText(wa.OptedOut, now, loc)
+			}
+			if wa.Confirmation != nil {
+				b := bubbleOf(*wa.Confirmation, now, loc)
+				v.WhatsApp.Confirmation = &b
+			}
 		}
-		v.Messages = append(v.Messages, b)
 	}
 	if !v.CanAct {
 		return v, nil
@@ -182,6 +205,19 @@ func (con *Console) requestView(c *gin.Context, id scheduling.ID, get func(strin
 		}
 	}
 	return v, nil
+}
+
+// bubbleOf is a message as the page shows it.
+func bubbleOf(m inbox.Message, now time.Time, loc *time.Location) bubble {
+	b := bubble{ID: m.ID, Dir: string(m.Direction), Text: m.Text, By: m.By, When: whenText(m.At, now, loc),
+		Delivery: string(m.Delivery), Error: m.Error}
+	if b.Dir == string(inbox.Out) && b.By == "" {
+		b.By = "Bot"
+	}
+	for _, ch := range m.Choices {
+		b.Choices = append(b.Choices, ch.Label)
+	}
+	return b
 }
 
 // askedFacts lists what the request asked for, its custom fields in name order.

@@ -1,0 +1,88 @@
+package console
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+
+	"clinic/channels/whatsapp"
+	"clinic/inbox"
+	"clinic/scheduling/schedtest"
+	"clinic/web/access"
+)
+
+// whatsappFormRequest is a booking-form request whose patient ticked the WhatsApp consent.
+func (ib *inboxBundle) whatsappFormRequest(t *testing.T, key, phone string) *inbox.Request {
+	t.Helper()
+	start := ib.clinic.At(5, 9, 0)
+	r, _, err := ib.store.SubmitForm(context.Background(), inbox.FormInput{Name: "Layla Haddad", Phone: phone, Lang: "en", Key: key,
+		ExaminationID: &ib.clinic.Consultation.ID, BranchID: &ib.clinic.Branch.ID, PreferredStart: &start,
+		WhatsApp: true, Via: inbox.ConsentViaForm}, nil)
+	require.NoError(t, err)
+	return r
+}
+
+func TestARequestPageShowsTheWhatsAppConsentAndTheConfirmationsDelivery(t *testing.T) {
+	t.Parallel()
+	ib := setupInbox(t, false)
+	ctx := context.Background()
+	r := ib.whatsappFormRequest(t, "wa-1", "+971501234567")
+	plain := ib.webRequest(t, "w-102", "Ana Lopes", nil)
+	br := ib.signedIn(t, access.Receptionist)
+
+	p := br.get(requestLink(plain.ID))
+	require.Equal(t, http.StatusOK, p.status)
+	require.NotContains(t, p.body, `id="whatsapp"`, "no consent, nothing about WhatsApp")
+
+	p = br.get(requestLink(r.ID))
+	require.Equal(t, http.StatusOK, p.status, p.body)
+	body := html.UnescapeString(p.body)
+	require.Contains(t, body, `<section class="card ir-whatsapp" id="whatsapp">`)
+	require.Regexp(t, `<dt>Agreed</dt><dd>Today \d\d:\d\d, on the booking form</dd>`, body, "when and how")
+	require.Contains(t, body, "+971501234567")
+	require.Contains(t, body, inbox.FormText("en", "form.whatsapp_consent"), "the words the patient ticked")
+	require.Contains(t, body, "once the request is booked")
+
+	m := suggestedRe.FindStringSubmatch(p.body)
+	require.NotNil(t, m)
+	done := br.post(m[1], fields(m[2]))
+	require.Equal(t, http.StatusOK, done.status, done.body)
+	require.Contains(t, done.body, "on its way to the patient on WhatsApp")
+	require.NotContains(t, done.body, "Pass the confirmation below")
+	require.Contains(t, done.body, `class="ir-delivery ir-delivery-queued">queued</span>`, "the confirmation's delivery, as in a conversation")
+
+	// The outbox gives up on it: staff read why.
+	got := schedtest.Must(ib.store.WhatsAppConsentOf(ctx, r.ID))(t)
+	require.NoError(t, ib.store.SetDelivery(ctx, got.Confirmation.ID, inbox.DeliveryFailed, "this number is not on WhatsApp"))
+	p = br.get(requestLink(r.ID))
+	require.Contains(t, p.body, `class="ir-delivery ir-delivery-failed">failed</span> <span class="ir-error">this number is not on WhatsApp</span>`)
+}
+
+func TestARequestPageShowsAStopAndLeavesTheConfirmationToStaff(t *testing.T) {
+	t.Parallel()
+	ib := setupInbox(t, false)
+	ctx := context.Background()
+	r := ib.whatsappFormRequest(t, "wa-2", "+971501234568")
+	wa := whatsapp.NewStore(ib.Pool, ib.Svc.Now)
+	require.NoError(t, pgx.BeginFunc(ctx, ib.Pool, func(tx pgx.Tx) error {
+		return wa.OptOut(ctx, tx, whatsapp.Contact{Address: inbox.WhatsAppAddress("+971501234568"), Phone: "+971501234568"}, "3EB0STOP", "STOP", "en")
+	}))
+	br := ib.signedIn(t, access.Receptionist)
+	p := br.get(requestLink(r.ID))
+	require.Equal(t, http.StatusOK, p.status, p.body)
+	require.Contains(t, p.body, "<dt>Opted out</dt>")
+	require.Contains(t, p.body, "Wrote STOP on WhatsApp Today")
+
+	m := suggestedRe.FindStringSubmatch(p.body)
+	require.NotNil(t, m)
+	done := br.post(m[1], fields(m[2]))
+	require.Equal(t, http.StatusOK, done.status, done.body)
+	require.Contains(t, done.body, "Pass the confirmation below to the patient")
+	require.Contains(t, done.body, "The confirmation is not sent on WhatsApp: pass it on yourself.")
+	require.Contains(t, done.body, `id="confirmation"`)
+	require.Empty(t, ib.sent.Sent())
+}
