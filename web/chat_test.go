@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -219,6 +221,10 @@ var benchDialogue = []string{"Hi", "1", "%day", "%time", "Bench Patient", "+3519
 // handler measured the same way in the same run (budget: at least 500 turns/s). Holds last a
 // millisecond so that the clinic's slots do not run out during the run.
 func BenchmarkChatTurns(b *testing.B) {
+	// The process collects garbage as clinicd serve does (cmd/internal/gc), unless GOGC is set.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	cb := chatSetup(b, 0, time.Millisecond)
 	const clients = 16
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}

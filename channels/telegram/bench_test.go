@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"runtime/debug"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -33,6 +35,10 @@ const senders = 16
 // go test -run '^$' -bench WebhookUpdates -benchtime 3000x ./channels/telegram/
 func BenchmarkWebhookUpdates(b *testing.B) {
 	gin.SetMode(gin.ReleaseMode)
+	// The process collects garbage as clinicd serve does (cmd/internal/gc), unless GOGC is set.
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
+	}
 	st := setupStack(b, false)
 	r := gin.New()
 	r.POST(telegram.WebhookPath, gin.WrapH(st.bot))

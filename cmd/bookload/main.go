@@ -32,6 +32,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
 
+	"clinic/cmd/internal/gc"
 	"clinic/cmd/internal/listeners"
 	"clinic/migrations/dbtest"
 	"clinic/scheduling"
@@ -88,6 +89,8 @@ func main() {
 
 // run does the whole measurement and returns the exit code: 0 when it went well, 1 on failure.
 func run(ctx context.Context, o options) (int, error) {
+	// The server in this process collects garbage as clinicd serve's does.
+	gc.Tune()
 	admin, err := pgx.ParseConfig(o.adminURL)
 	if err != nil {
 		return 1, fmt.Errorf("admin URL: %w", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
 
+	"clinic/cmd/internal/gc"
 	"clinic/cmd/internal/listeners"
 	"clinic/migrations"
 	"clinic/scheduling"
@@ -62,6 +63,7 @@ func migrate(ctx context.Context, cfg Config, logger *slog.Logger) error {
 }
 
 func serve(ctx context.Context, cfg Config, logger *slog.Logger) error {
+	gc.Tune()
 	pool, err := connect(ctx, cfg)
 	if err != nil {
 		return err
