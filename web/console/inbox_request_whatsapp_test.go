@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -11,6 +12,7 @@ import (
 
 	"clinic/channels/whatsapp"
 	"clinic/inbox"
+	"clinic/scheduling"
 	"clinic/scheduling/schedtest"
 	"clinic/web/access"
 )
@@ -60,6 +62,20 @@ func TestARequestPageShowsTheWhatsAppConsentAndTheConfirmationsDelivery(t *testi
 	require.NoError(t, ib.store.SetDelivery(ctx, got.Confirmation.ID, inbox.DeliveryFailed, "this number is not on WhatsApp"))
 	p = br.get(requestLink(r.ID))
 	require.Contains(t, p.body, `class="ir-delivery ir-delivery-failed">failed</span> <span class="ir-error">this number is not on WhatsApp</span>`)
+
+	// Staff send it again from the card, once the number is sorted out; it belongs to this request only.
+	resend := requestLink(r.ID) + "/messages/" + got.Confirmation.ID.String() + "/resend"
+	require.Contains(t, p.body, `action="`+resend+`"`)
+	token := csrf(t, p)
+	other := requestLink(plain.ID) + "/messages/" + got.Confirmation.ID.String() + "/resend"
+	require.Equal(t, http.StatusNotFound, br.post(other, url.Values{"csrf": {token}}).status, "not another request's")
+	require.Empty(t, ib.resent.retried())
+	sent := br.post(resend, url.Values{"csrf": {token}})
+	require.Equal(t, http.StatusSeeOther, sent.status, sent.body)
+	require.Equal(t, []scheduling.ID{got.Confirmation.ID}, ib.resent.retried())
+	p = br.get(requestLink(r.ID))
+	require.NotContains(t, p.body, `action="`+resend+`"`, "a queued confirmation is not offered again")
+	require.Contains(t, p.body, "The message is queued to be sent again.")
 }
 
 func TestARequestPageShowsAStopAndLeavesTheConfirmationToStaff(t *testing.T) {

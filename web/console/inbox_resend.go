@@ -29,7 +29,18 @@ func (con *Console) inboxResend(c *gin.Context) {
 		con.fail(c, err)
 		return
 	}
-	if msg == 0 || !slices.ContainsFunc(lead.Messages, func(m inbox.Message) bool { return m.ID == msg && m.Direction == inbox.Out }) {
+	inThread := msg != 0 && slices.ContainsFunc(lead.Messages, func(m inbox.Message) bool { return m.ID == msg && m.Direction == inbox.Out })
+	confirmation := false
+	if !inThread && msg != 0 && lead.ConversationID == nil {
+		// A form request's confirmation sent on WhatsApp, as the patient agreed.
+		wa, err := con.inbox.WhatsAppConsentOf(c.Request.Context(), id)
+		if err != nil {
+			con.fail(c, err)
+			return
+		}
+		confirmation = wa != nil && wa.Confirmation != nil && wa.Confirmation.ID == msg
+	}
+	if !inThread && !confirmation {
 		con.errorPage(c, http.StatusNotFound, "No such message", "That message is not part of this request's conversation. Reload the page.")
 		return
 	}
@@ -38,5 +49,9 @@ func (con *Console) inboxResend(c *gin.Context) {
 		return
 	}
 	con.flash(c, flashSuccess, "The message is queued to be sent again.")
+	if confirmation {
+		c.Redirect(http.StatusSeeOther, requestLink(id)+"#whatsapp")
+		return
+	}
 	c.Redirect(http.StatusSeeOther, requestLink(id)+"#reply")
 }
