@@ -22,7 +22,7 @@ func TestPeriodicWorkRunsOnTheQueue(t *testing.T) {
 	}})
 	c := b.clinic
 	sess := b.book(t, 0, c.At(5, 10, 0), "tg:1")
-	*b.Clock = c.At(4, 10, 0)
+	b.SetClock(c.At(4, 10, 0))
 	start(t, b.ob)
 	select {
 	case <-expired:
@@ -49,7 +49,7 @@ func TestPeriodicExpiryExpiresIdleRequests(t *testing.T) {
 	ctx := context.Background()
 	req, _, err := b.store.Submit(ctx, nil, inbox.NewRequest{Channel: inbox.WebForm, Key: "form-1", Name: "Rui Costa", Phone: "+351912345699"})
 	require.NoError(t, err)
-	*b.Clock = b.Clock.Add(73 * time.Hour)
+	b.SetClock(b.Clock.Add(73 * time.Hour))
 	start(t, b.ob)
 	require.Eventually(t, func() bool {
 		var status inbox.Status

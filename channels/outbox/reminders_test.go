@@ -19,7 +19,7 @@ func reminderKey(sess *scheduling.Session, offset int, start time.Time) string {
 
 func (b *testBundle) remindAt(t *testing.T, at time.Time) {
 	t.Helper()
-	*b.Clock = at
+	b.SetClock(at)
 	require.NoError(t, b.ob.Remind(context.Background()))
 }
 
@@ -62,7 +62,7 @@ func TestARescheduledSessionIsRemindedOfItsNewTime(t *testing.T) {
 	b.remindAt(t, c.At(4, 10, 0))
 	require.Contains(t, b.outMessages(t, "tg:1"), reminderKey(sess, 1440, sess.Start))
 
-	*b.Clock = c.At(4, 10, 30)
+	b.SetClock(c.At(4, 10, 30))
 	moved, err := b.Svc.Reschedule(ctx, "test", sess.ID, scheduling.RescheduleInput{Start: c.At(6, 15, 0)})
 	require.NoError(t, err)
 
@@ -94,7 +94,7 @@ func TestNoReminderWhoseTimeHadPassedAtBooking(t *testing.T) {
 	t.Parallel()
 	b := setup(t, outbox.Config{})
 	c := b.clinic
-	*b.Clock = c.At(4, 8, 30)
+	b.SetClock(c.At(4, 8, 30))
 	b.book(t, 0, c.At(4, 10, 0), "tg:1")
 	b.remindAt(t, c.At(4, 8, 31))
 	b.remindAt(t, c.At(4, 9, 30))
@@ -181,7 +181,7 @@ func TestNoReminderAfterCheckIn(t *testing.T) {
 	sess := b.book(t, 0, c.At(5, 10, 0), "tg:1")
 	b.remindAt(t, c.At(4, 10, 0))
 	require.Len(t, b.outMessages(t, "tg:1"), 1)
-	*b.Clock = c.At(5, 7, 30)
+	b.SetClock(c.At(5, 7, 30))
 	_, err := b.Svc.CheckIn(context.Background(), "test", sess.ID)
 	require.NoError(t, err)
 	b.remindAt(t, c.At(5, 8, 0))

@@ -21,7 +21,7 @@ func (b *testBundle) threeWaiting(t *testing.T) []*scheduling.Session {
 	for i := 1; i <= 3; i++ {
 		out = append(out, b.book(t, i, c.At(4, 8+i/2, 30*(1-i%2)), fmt.Sprintf("tg:%d", i)))
 	}
-	*b.Clock = c.At(4, 8, 0)
+	b.SetClock(c.At(4, 8, 0))
 	for _, s := range out {
 		_, err := b.Svc.CheckIn(context.Background(), "test", s.ID)
 		require.NoError(t, err)
@@ -64,7 +64,7 @@ func TestTurnNearNeedsCheckInAndTheSetting(t *testing.T) {
 	c := b.clinic
 	b.book(t, 9, c.At(4, 11, 0), "tg:9")
 	day := scheduling.DateOf(c.At(4, 12, 0))
-	*b.Clock = c.At(4, 8, 0)
+	b.SetClock(c.At(4, 8, 0))
 	require.NoError(t, b.ob.TurnNear(ctx, c.Branch.ID, day))
 	require.Empty(t, b.outMessages(t, "tg:9"))
 

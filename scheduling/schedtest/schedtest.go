@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,8 +35,17 @@ type Clinic struct {
 type Bundle struct {
 	Pool *pgxpool.Pool
 	Svc  *scheduling.Service
-	// Clock is what the service sees as now; tests may move it.
-	Clock *time.Time
+	// Clock is what the service sees as now; tests may move it while nothing runs in the background,
+	// and with SetClock while something does.
+	Clock   *time.Time
+	clockMu *sync.RWMutex
+}
+
+// SetClock moves the clock safely while other goroutines read it through the service (job workers).
+func (b *Bundle) SetClock(at time.Time) {
+	b.clockMu.Lock()
+	defer b.clockMu.Unlock()
+	*b.Clock = at
 }
 
 // New returns a service on a fresh database with the clock at Now.
@@ -48,10 +58,14 @@ func New(t testing.TB) *Bundle {
 func NewWith(t testing.TB, cfg scheduling.Config) *Bundle {
 	t.Helper()
 	pool := dbtest.NewPool(t)
-	b := &Bundle{Pool: pool}
+	b := &Bundle{Pool: pool, clockMu: &sync.RWMutex{}}
 	clock := Now
 	b.Clock = &clock
-	b.Svc = scheduling.NewService(pool, slog.New(slog.DiscardHandler), func() time.Time { return *b.Clock }, cfg)
+	b.Svc = scheduling.NewService(pool, slog.New(slog.DiscardHandler), func() time.Time {
+		b.clockMu.RLock()
+		defer b.clockMu.RUnlock()
+		return *b.Clock
+	}, cfg)
 	return b
 }
 
