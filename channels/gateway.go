@@ -61,7 +61,10 @@ func (g *Gateway) Handle(ctx context.Context, in inbox.Inbound) ([]inbox.Outboun
 		var msg *inbox.Message
 		var dup bool
 		var err error
-		conv, msg, dup, err = g.inbox.Receive(ctx, tx, in)
+		// The dialogue may offer the examinations, kept per catalog version: the version is read with
+		// the message, in the same round trip.
+		var catalog int64
+		conv, msg, dup, err = g.inbox.Receive(ctx, tx, in, func(b *pgx.Batch) { scheduling.QueueCatalogVersion(b, &catalog) })
 		if err != nil || dup {
 			return err
 		}
@@ -69,7 +72,7 @@ func (g *Gateway) Handle(ctx context.Context, in inbox.Inbound) ([]inbox.Outboun
 		if conv.Handover {
 			return nil
 		}
-		outcome, err = g.engine.Turn(ctx, tx, conv, in)
+		outcome, err = g.engine.Turn(ctx, tx, conv, in, catalog)
 		if err != nil {
 			return err
 		}

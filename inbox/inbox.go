@@ -140,6 +140,9 @@ type Conversation struct {
 	// PreviousIn is when the patient wrote the message before the one Receive just stored, as
 	// committed when it was stored, or nil (their first message, or a conversation not read by Receive).
 	PreviousIn *time.Time
+	// Opened is true when the message Receive just stored opened the conversation: there is nothing
+	// before it.
+	Opened bool
 }
 
 // Direction says who wrote a message.

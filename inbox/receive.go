@@ -42,8 +42,9 @@ func scanConversation(row pgx.Row) (*Conversation, error) {
 //
 // In tx, a newly stored message leaves its conversation's row locked until tx ends (the upsert locks
 // it), so that one conversation's messages are answered one at a time across servers; conv.PreviousIn
-// says when the patient last wrote before it.
-func (s *Store) Receive(ctx context.Context, tx pgx.Tx, in Inbound) (conv *Conversation, msg *Message, dup bool, err error) {
+// says when the patient last wrote before it. Each of also may queue a statement of its own to go to
+// the database in the same round trip, after the message is stored.
+func (s *Store) Receive(ctx context.Context, tx pgx.Tx, in Inbound, also ...func(*pgx.Batch)) (conv *Conversation, msg *Message, dup bool, err error) {
 	if err := checkInbound(&in); err != nil {
 		return nil, nil, false, err
 	}
@@ -52,10 +53,10 @@ func (s *Store) Receive(ctx context.Context, tx pgx.Tx, in Inbound) (conv *Conve
 		at = s.now()
 	}
 	if tx != nil {
-		return s.receive(ctx, tx, in, at)
+		return s.receive(ctx, tx, in, at, also)
 	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		conv, msg, dup, err = s.receive(ctx, tx, in, at)
+		conv, msg, dup, err = s.receive(ctx, tx, in, at, also)
 		return err
 	})
 	if err != nil {
@@ -66,8 +67,10 @@ func (s *Store) Receive(ctx context.Context, tx pgx.Tx, in Inbound) (conv *Conve
 
 // receiveSQL looks the message up by its external id and, when it is new, stores its conversation
 // and the message in one statement: a row from the look-up (seen) or the conversation with the
-// message's id and time, which are NULL when another delivery of it was stored meanwhile, and the time
-// of the patient's message before it (the statement does not see its own insert).
+// message's id and time, which are NULL when another delivery of it was stored meanwhile, the time of
+// the patient's message before it (the statement does not see its own insert), and whether the
+// conversation was created by this statement (an inserted row has no xmax; an updated one has the
+// updating transaction's).
 const receiveSQL = `
 	WITH seen AS (
 		SELECT ` + conversationColumns + ` FROM messages m JOIN conversations c ON c.id = m.conversation_id
@@ -79,48 +82,47 @@ const receiveSQL = `
 			name = CASE WHEN c.name = '' THEN EXCLUDED.name ELSE c.name END,
 			phone = CASE WHEN EXCLUDED.phone <> '' THEN EXCLUDED.phone ELSE c.phone END,
 			lang = CASE WHEN c.lang = '' THEN EXCLUDED.lang ELSE c.lang END
-		RETURNING ` + conversationColumns + `
+		RETURNING ` + conversationColumns + `, c.xmax = 0 AS opened
 	), msg AS (
 		INSERT INTO messages (conversation_id, channel, direction, external_id, text, choice, lang, delivery, at)
 		SELECT c.id, c.channel, 'in', NULLIF($7, ''), $8, $9, $5, 'received', $10 FROM conv c
 		ON CONFLICT (channel, external_id) DO NOTHING
 		RETURNING id, at
 	)
-	SELECT c.*, false, msg.id, msg.at,
-		(SELECT p.at FROM messages p WHERE p.conversation_id = c.id AND p.direction = 'in' ORDER BY p.id DESC LIMIT 1)
+	SELECT ` + conversationColumns + `, false, msg.id, msg.at,
+		(SELECT p.at FROM messages p WHERE p.conversation_id = c.id AND p.direction = 'in' ORDER BY p.id DESC LIMIT 1),
+		c.opened
 	FROM conv c LEFT JOIN msg ON true
 	UNION ALL
-	SELECT c.*, true, NULL::bigint, NULL::timestamptz, NULL::timestamptz FROM seen c`
+	SELECT c.*, true, NULL::bigint, NULL::timestamptz, NULL::timestamptz, false FROM seen c`
 
 // receive is Receive in tx: the savepoint and the statement go as one batch. When the statement fails,
 // or another delivery of the message won a race, the savepoint undoes it, so that the caller's
 // transaction goes on as it was. Otherwise the savepoint is left to end with the transaction: releasing
 // it would cost a round trip and change nothing.
-func (s *Store) receive(ctx context.Context, tx pgx.Tx, in Inbound, at time.Time) (*Conversation, *Message, bool, error) {
+func (s *Store) receive(ctx context.Context, tx pgx.Tx, in Inbound, at time.Time, also []func(*pgx.Batch)) (*Conversation, *Message, bool, error) {
 	const sp = "inbox_receive"
-	batch := &pgx.Batch{}
-	batch.Queue(`SAVEPOINT ` + sp)
-	batch.Queue(receiveSQL, in.Channel, in.Address, in.Name, in.Phone, in.Lang, s.now(), in.ExternalID, in.Text,
-		in.Choice, at)
-	res := tx.SendBatch(ctx, batch)
 	var conv Conversation
 	var seen bool
 	var msgID *ID
 	var msgAt *time.Time
-	_, err := res.Exec()
-	if err == nil {
-		err = res.QueryRow().Scan(&conv.ID, &conv.Channel, &conv.Address, &conv.PatientID, &conv.Name, &conv.Phone,
-			&conv.Lang, &conv.Handover, &conv.Consent, &seen, &msgID, &msgAt, &conv.PreviousIn)
+	batch := &pgx.Batch{}
+	batch.Queue(`SAVEPOINT ` + sp)
+	batch.Queue(receiveSQL, in.Channel, in.Address, in.Name, in.Phone, in.Lang, s.now(), in.ExternalID, in.Text,
+		in.Choice, at).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&conv.ID, &conv.Channel, &conv.Address, &conv.PatientID, &conv.Name, &conv.Phone,
+			&conv.Lang, &conv.Handover, &conv.Consent, &seen, &msgID, &msgAt, &conv.PreviousIn, &conv.Opened)
+	})
+	for _, queue := range also {
+		queue(batch)
 	}
-	if closeErr := res.Close(); err == nil {
-		err = closeErr
-	}
+	err := tx.SendBatch(ctx, batch).Close()
 	if err != nil {
 		return nil, nil, false, undo(ctx, tx, sp, fmt.Errorf("store inbound message: %w", err))
 	}
 	switch {
 	case seen:
-		conv.PreviousIn = nil
+		conv.PreviousIn, conv.Opened = nil, false
 		return &conv, nil, true, nil
 	case msgID == nil:
 		// Another delivery of the same message committed between the look-up and the insert.

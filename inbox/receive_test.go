@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"clinic/inbox"
@@ -172,4 +173,51 @@ func requireKind(t *testing.T, err error, kind scheduling.Kind, msgAndArgs ...an
 	var e *scheduling.Error
 	require.ErrorAs(t, err, &e, msgAndArgs...)
 	require.Equal(t, kind, e.Kind, fmt.Sprint(msgAndArgs...)+": "+e.Error())
+}
+
+// TestReceiveSaysWhetherTheMessageOpenedItsConversation: the first message opens it; a later one, or
+// a second delivery of the first, does not.
+func TestReceiveSaysWhetherTheMessageOpenedItsConversation(t *testing.T) {
+	t.Parallel()
+	b := inboxtest.New(t)
+	ctx := context.Background()
+	conv, _, _, err := b.Store.Receive(ctx, nil, inbound("o1", "hello"))
+	require.NoError(t, err)
+	require.True(t, conv.Opened)
+	again, _, dup, err := b.Store.Receive(ctx, nil, inbound("o1", "hello"))
+	require.NoError(t, err)
+	require.True(t, dup)
+	require.False(t, again.Opened)
+	next, _, _, err := b.Store.Receive(ctx, nil, inbound("o2", "are you there?"))
+	require.NoError(t, err)
+	require.Equal(t, conv.ID, next.ID)
+	require.False(t, next.Opened)
+}
+
+// TestReceiveSendsWhatTheCallerQueuesInTheSameRoundTrip: a caller's statement goes with the message,
+// after it in the same transaction, and its answer is there when Receive returns; when it fails, the
+// message is undone with it and the caller's transaction goes on.
+func TestReceiveSendsWhatTheCallerQueuesInTheSameRoundTrip(t *testing.T) {
+	t.Parallel()
+	b := inboxtest.New(t)
+	ctx := context.Background()
+	var seen int
+	countMessages := func(batch *pgx.Batch) {
+		batch.Queue(`SELECT count(*) FROM messages`).QueryRow(func(row pgx.Row) error { return row.Scan(&seen) })
+	}
+	_, msg, _, err := b.Store.Receive(ctx, nil, inbound("q1", "hello"), countMessages)
+	require.NoError(t, err)
+	require.NotNil(t, msg)
+	require.Equal(t, 1, seen, "it sees the message just stored")
+
+	tx, err := b.Pool.Begin(ctx)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx)
+	_, _, _, err = b.Store.Receive(ctx, tx, inbound("q2", "again"), func(batch *pgx.Batch) { batch.Queue(`SELECT 1/0`) })
+	require.Error(t, err)
+	_, _, _, err = b.Store.Receive(ctx, tx, inbound("q3", "still usable"), countMessages)
+	require.NoError(t, err, "the transaction goes on")
+	require.Equal(t, 2, seen, "q1 and q3: q2 was undone")
+	require.NoError(t, tx.Commit(ctx))
+	require.Equal(t, 2, count(t, b, `SELECT count(*) FROM messages`))
 }

@@ -16,7 +16,7 @@ const maxOfferedExams = 12
 
 // askExam asks which examination the patient wants, among those some branch and doctor offer.
 func (t *turn) askExam() error {
-	exams, err := t.e.exams.examinations(t.ctx, t.sched())
+	exams, err := t.e.exams.examinations(t.ctx, t.sched(), t.catalog)
 	if err != nil {
 		return fmt.Errorf("list examinations for the chat: %w", err)
 	}

@@ -87,13 +87,20 @@ type Outcome struct {
 }
 
 // Turn answers one inbound message of conv inside tx, which the caller commits; call Prepare before
-// the transaction begins. A message the engine
-// has already answered (a re-run after a failure) gets the same replies again and acts no more.
+// the transaction begins. catalog is the catalog version the caller read in tx (QueueReads), or 0 for
+// the turn to read it if it needs it. A message the engine has already answered (a re-run after a
+// failure) gets the same replies again and acts no more.
 // When Redis does not answer, the reply says the chat cannot go on now and offers the booking form.
 // If tx does not commit, the caller passes the outcome to Undo.
-func (e *Engine) Turn(ctx context.Context, tx pgx.Tx, conv *inbox.Conversation, in inbox.Inbound) (*Outcome, error) {
+func (e *Engine) Turn(ctx context.Context, tx pgx.Tx, conv *inbox.Conversation, in inbox.Inbound, catalog int64) (*Outcome, error) {
 	key := e.cfg.Prefix + "dialogue:" + conv.ID.String()
-	raw, st, err := e.load(ctx, key)
+	var raw []byte
+	var st *state
+	var err error
+	if !conv.Opened {
+		// A conversation this message opened has no state yet: nothing to read.
+		raw, st, err = e.load(ctx, key)
+	}
 	if err != nil {
 		e.log.WarnContext(ctx, "dialogue state unavailable", "conversation", conv.ID, "err", err)
 		return &Outcome{Replies: []Reply{e.unavailable(ctx, conv, in)}}, nil
@@ -101,7 +108,7 @@ func (e *Engine) Turn(ctx context.Context, tx pgx.Tx, conv *inbox.Conversation, 
 	if st != nil && in.ExternalID != "" && st.LastID == in.ExternalID {
 		return &Outcome{Replies: st.Replies}, nil
 	}
-	t := &turn{e: e, ctx: ctx, tx: tx, conv: conv, in: in, now: e.now()}
+	t := &turn{e: e, ctx: ctx, tx: tx, conv: conv, in: in, catalog: catalog, now: e.now()}
 	if err := t.run(st); err != nil {
 		return nil, err
 	}

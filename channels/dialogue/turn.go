@@ -19,6 +19,8 @@ type turn struct {
 	tx      pgx.Tx
 	conv    *inbox.Conversation
 	in      inbox.Inbound
+	// catalog is the catalog version read in the turn's transaction, or 0 when it is read on demand.
+	catalog int64
 	now     time.Time
 	st      *state
 	replies []Reply

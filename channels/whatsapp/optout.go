@@ -18,7 +18,7 @@ import (
 // patient's message in their conversation, queue the acknowledgement, and tell the console after the
 // commit. *inbox.Store is one.
 type Inbox interface {
-	Receive(ctx context.Context, tx pgx.Tx, in inbox.Inbound) (*inbox.Conversation, *inbox.Message, bool, error)
+	Receive(ctx context.Context, tx pgx.Tx, in inbox.Inbound, also ...func(*pgx.Batch)) (*inbox.Conversation, *inbox.Message, bool, error)
 	Say(ctx context.Context, tx pgx.Tx, conv *inbox.Conversation, out inbox.Outbound) (*inbox.Message, error)
 	Announce(id inbox.ID)
 }
