@@ -81,6 +81,9 @@
     events.addEventListener("request", refresh);
     events.addEventListener("conversation", refresh);
     events.addEventListener("reload", refresh);
+    // Once the stream is open every change reaches it; what changed between the page being drawn and
+    // then (or while a dropped stream reconnected) is caught by fetching the list once more.
+    events.addEventListener("open", refresh);
     return;
   }
 
@@ -116,6 +119,12 @@
     }
   });
   events.addEventListener("reload", () => {
+    refreshSummary();
+    refreshThread();
+  });
+  // Once the stream is open every change reaches it; what changed between the page being drawn and
+  // then (or while a dropped stream reconnected) is caught by fetching its parts once more.
+  events.addEventListener("open", () => {
     refreshSummary();
     refreshThread();
   });
