@@ -10,6 +10,7 @@ import (
 	"context"
 	"log/slog"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
@@ -50,8 +51,29 @@ type Reply struct {
 	AskPhone bool `json:"ask_phone,omitempty"`
 }
 
+// maxFolded bounds a message made of several replies, under Telegram's 4,096 characters.
+const maxFolded = 3000
+
+// oneMessage folds each reply that asks nothing (no choices, no phone button) into the reply after it,
+// so that a turn reaches the patient as one message with its question last: one notification, and one
+// send against the channel's pace (WhatsApp's is about a message a second). Replies that would make a
+// message too long stay apart.
+func oneMessage(replies []Reply) []Reply {
+	var out []Reply
+	var cur *Reply
+	for _, r := range replies {
+		if cur != nil && len(cur.Choices) == 0 && !cur.AskPhone && utf8.RuneCountInString(cur.Text)+2+utf8.RuneCountInString(r.Text) <= maxFolded {
+			r.Text = cur.Text + "\n\n" + r.Text
+			out = out[:len(out)-1]
+		}
+		out = append(out, r)
+		cur = &out[len(out)-1]
+	}
+	return out
+}
+
 // Engine runs the booking conversation. It is safe for concurrent use; the caller serialises the
-// turns of one conversation (the gateway's advisory lock).
+// turns of one conversation (the gateway stores each message with its conversation's row locked).
 type Engine struct {
 	log   *slog.Logger
 	now   func() time.Time
@@ -112,6 +134,7 @@ func (e *Engine) Turn(ctx context.Context, tx pgx.Tx, conv *inbox.Conversation, 
 	if err := t.run(st); err != nil {
 		return nil, err
 	}
+	t.replies = oneMessage(t.replies)
 	t.st.LastID, t.st.Replies, t.st.Updated = in.ExternalID, t.replies, t.now
 	out := &Outcome{Replies: t.replies, convert: t.convert, key: key, prev: raw}
 	if err := e.save(ctx, key, t.st); err != nil {

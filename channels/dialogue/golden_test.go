@@ -56,9 +56,9 @@ func TestHappyPathInEnglish(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, held)
 	require.Equal(t, by, conversationID(t, tb, inbox.Chatbot, "web-1").String())
-	// Every reply is stored in the conversation, after the message it answers.
+	// Every turn's answer is stored in the conversation as one message, after the message it answers.
 	require.Equal(t, 6, tb.count(t, `SELECT count(*) FROM messages WHERE direction = 'in'`))
-	require.Equal(t, 7, tb.count(t, `SELECT count(*) FROM messages WHERE direction = 'out'`))
+	require.Equal(t, 6, tb.count(t, `SELECT count(*) FROM messages WHERE direction = 'out'`))
 }
 
 // TestHappyPathInArabic: the language comes from the first message; numbers may be written in

@@ -2,6 +2,7 @@ package dialogue_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -48,9 +49,9 @@ func TestSharedPhoneOfAnotherPatientTakesTheirName(t *testing.T) {
 	})
 	c.withPhone(tb.Clinic.Patient.Phone)
 	got := c.send(t, "")
-	require.Len(t, got, 2)
+	require.Len(t, got, 1)
 	require.Contains(t, got[0], "Welcome back, Maria!")
-	require.Equal(t, tb.fill(enAskExam), got[1])
+	require.True(t, strings.HasSuffix(got[0], "\n\n"+tb.fill(enAskExam)), got[0])
 
 	// A phone no patient has: the chat no longer takes Maria for the one writing.
 	c.withPhone("+351912000888")
