@@ -28,10 +28,11 @@ const senders = 16
 
 // BenchmarkWebhookUpdates posts updates from new patients to the webhook mounted in Gin as the
 // server mounts it, through the real gateway, dialogue, inbox store and outbox queue (DESIGN 6: ≥ 1,000
-// updates/s to a stored message and a queued reply). Each update is one patient's "hello": stored, answered
-// by the dialogue, and its two replies stored and queued for delivery. It reports updates/s beside
-// a bare Gin handler taking the same posts the same way in the same run, and checks afterwards that
-// every update was stored exactly once with its replies queued. Run it with a fixed count, e.g.
+// updates/s to a stored message and a queued reply). Each update is one patient's "hello": stored,
+// answered by the dialogue, and its answer (the greeting and the first question, in one message)
+// stored and queued for delivery. It reports updates/s beside a bare Gin handler taking the same posts
+// the same way in the same run, and checks afterwards that every update was stored exactly once with
+// its answer queued. Run it with a fixed count, e.g.
 // go test -run '^$' -bench WebhookUpdates -benchtime 3000x ./channels/telegram/
 func BenchmarkWebhookUpdates(b *testing.B) {
 	gin.SetMode(gin.ReleaseMode)
@@ -73,7 +74,7 @@ func BenchmarkWebhookUpdates(b *testing.B) {
 	b.ReportMetric(rate/bareRate, "ratio")
 	b.ReportMetric(direct, "gateway-direct/s")
 
-	// None lost, none doubled: one stored message per update, its replies stored and queued once (the
+	// None lost, none doubled: one stored message per update, its answer stored and queued once (the
 	// gateway's direct calls are left out).
 	const posted = `FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE c.address NOT LIKE 'direct-%' AND `
 	in := st.count(b, `SELECT count(*) `+posted+`m.direction = 'in'`)
@@ -81,8 +82,8 @@ func BenchmarkWebhookUpdates(b *testing.B) {
 	out := st.count(b, `SELECT count(*) `+posted+`m.direction = 'out' AND m.delivery = 'queued'`)
 	jobs := st.count(b, `SELECT count(*) FROM river_job j JOIN messages m ON m.id = (j.args->>'message_id')::bigint
 		JOIN conversations c ON c.id = m.conversation_id WHERE j.queue = 'outbox' AND c.address NOT LIKE 'direct-%'`)
-	if in != b.N || distinct != b.N || out != 2*b.N || jobs != out {
-		b.Fatalf("%d updates posted: %d messages stored (%d distinct), %d replies queued, %d delivery jobs",
+	if in != b.N || distinct != b.N || out != b.N || jobs != out {
+		b.Fatalf("%d updates posted: %d messages stored (%d distinct), %d answers queued, %d delivery jobs",
 			b.N, in, distinct, out, jobs)
 	}
 }
