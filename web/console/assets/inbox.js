@@ -67,6 +67,17 @@
   };
 
   const events = new EventSource(root.dataset.stream);
+  // A form on its way (booking, a reply) leads to its own page: nothing live may navigate away first.
+  let leaving = false;
+  document.addEventListener("submit", (event) => {
+    // After every other listener has had its say (a declined confirmation cancels the submit).
+    setTimeout(() => {
+      if (!event.defaultPrevented) {
+        leaving = true;
+        events.close();
+      }
+    }, 0);
+  });
 
   if (list) {
     const refresh = part(list, {
@@ -96,7 +107,7 @@
     before: status,
     done: (was) => {
       const reply = document.getElementById("reply-text");
-      if (was !== status() && (!reply || reply.value.trim() === "")) {
+      if (!leaving && was !== status() && (!reply || reply.value.trim() === "")) {
         window.location.assign(window.location.pathname);
       }
     },
