@@ -14,11 +14,11 @@ import (
 
 // turn is one inbound message on its way through the dialogue.
 type turn struct {
-	e       *Engine
-	ctx     context.Context
-	tx      pgx.Tx
-	conv    *inbox.Conversation
-	in      inbox.Inbound
+	e    *Engine
+	ctx  context.Context
+	tx   pgx.Tx
+	conv *inbox.Conversation
+	in   inbox.Inbound
 	// catalog is the catalog version read in the turn's transaction, or 0 when it is read on demand.
 	catalog int64
 	now     time.Time
