@@ -2,6 +2,7 @@ package dialogue_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,6 +13,16 @@ import (
 
 // enRecorded9 is the answer to a request for Ana's consultation on 5 January at 09:00, with %s the
 // patient's first name.
+// toPhoneQuestion is Rui's conversation up to the question for his phone: the consultation on Tue 5
+// Jan at 09:00.
+var toPhoneQuestion = []turn{
+	{"hi", []string{enWelcome, enAskExam}},
+	{"1", []string{enAskDay}},
+	{"@y:2027-01-05", []string{enSlots5}},
+	{"09:00", []string{enAskName}},
+	{"Rui Costa", []string{enAskPhone}},
+}
+
 const enRecorded9 = "Thank you, %s! We have your request for Consultation on Tue 5 Jan at 09:00 with Ana Ferreira at Lisbon. " +
 	"Our staff will confirm it shortly with a message here."
 
@@ -21,13 +32,7 @@ func TestSharedPhoneKeepsTheNameJustGiven(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	c := tb.chat(inbox.Telegram, "8008")
-	c.play(t, []turn{
-		{"hi", []string{enWelcome, enAskExam}},
-		{"1", []string{enAskDay}},
-		{"@y:2027-01-05", []string{enSlots5}},
-		{"09:00", []string{enAskName}},
-		{"Rui Costa", []string{enAskPhone}},
-	})
+	c.play(t, toPhoneQuestion)
 	c.withPhone("+351912000444")
 	c.play(t, []turn{{"", []string{fmt.Sprintf(enRecorded9, "Rui")}}})
 	require.Equal(t, 1, tb.count(t, `SELECT count(*) FROM requests WHERE name = 'Rui Costa' AND phone = '+351912000444'`))
@@ -39,14 +44,9 @@ func TestSharedPhoneOfAnotherPatientTakesTheirName(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	c := tb.chat(inbox.Telegram, "8009")
-	c.play(t, []turn{
-		{"hi", []string{enWelcome, enAskExam}},
-		{"1", []string{enAskDay}},
-		{"@y:2027-01-05", []string{enSlots5}},
-		{"09:00", []string{enAskName}},
-		{"Rui Costa", []string{enAskPhone}},
+	c.play(t, slices.Concat(toPhoneQuestion, []turn{
 		{"+351 912 000 333", []string{fmt.Sprintf(enRecorded9, "Rui")}},
-	})
+	}))
 	c.withPhone(tb.Clinic.Patient.Phone)
 	got := c.send(t, "")
 	require.Len(t, got, 1)

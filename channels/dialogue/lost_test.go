@@ -3,6 +3,7 @@ package dialogue_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -30,17 +31,12 @@ func TestLostStateSaysSoAndStartsAgain(t *testing.T) {
 	t.Parallel()
 	tb := setup(t)
 	c := tb.chat(inbox.Chatbot, "web-lost")
-	c.play(t, []turn{
-		{"hi", []string{enWelcome, enAskExam}},
-		{"1", []string{enAskDay}},
-		{"@y:2027-01-05", []string{enSlots5}},
-		{"09:00", []string{enAskName}},
-		{"Rui Costa", []string{enAskPhone}},
+	c.play(t, slices.Concat(toPhoneQuestion, []turn{
 		{"+351 912 000 333", []string{fmt.Sprintf(enRecorded9, "Rui")}},
 		{"one more", []string{"Welcome back, Rui! At any time you can write \"status\", \"my bookings\", \"human\", " +
 			"\"start over\" or \"language\".", enAskExam}},
 		{"1", []string{enAskDay}},
-	})
+	}))
 	tb.advance(10 * time.Minute)
 	c.forget(t)
 	c.play(t, []turn{
