@@ -33,10 +33,7 @@ func TestStaffSeeTheWhatsAppConsentAndTheConfirmationSentThere(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, got, "no consent given")
 
-	in := formWith(true, "+971501234567", "ar", "form:c")
-	in.ExaminationID = &b.Clinic.Consultation.ID
-	req, _, err := b.Store.SubmitForm(ctx, in, nil)
-	require.NoError(t, err)
+	req := submitConsultation(t, b, true, "+971501234567", "ar", "form:c")
 	got, err = b.Store.WhatsAppConsentOf(ctx, req.ID)
 	require.NoError(t, err)
 	require.NotNil(t, got)
@@ -47,9 +44,7 @@ func TestStaffSeeTheWhatsAppConsentAndTheConfirmationSentThere(t *testing.T) {
 	require.True(t, got.OptedOut.IsZero())
 	require.Nil(t, got.Confirmation, "not converted yet")
 
-	start := b.Clinic.At(5, 9, 0)
-	conv, err := b.Store.Convert(ctx, req.ID, desk, inbox.ConvertInput{Start: &start, BranchID: &b.Clinic.Branch.ID, DoctorID: &b.Clinic.Doctor.ID})
-	require.NoError(t, err)
+	conv := convertAt9(t, b, req)
 	got, err = b.Store.WhatsAppConsentOf(ctx, req.ID)
 	require.NoError(t, err)
 	require.NotNil(t, got.Confirmation)
@@ -67,19 +62,14 @@ func TestAPatientWhoWroteStopIsConfirmedThroughStaffInstead(t *testing.T) {
 	t.Parallel()
 	b := inboxtest.New(t)
 	ctx := context.Background()
-	in := formWith(true, "+971501234567", "en", "form:s")
-	in.ExaminationID = &b.Clinic.Consultation.ID
-	req, _, err := b.Store.SubmitForm(ctx, in, nil)
-	require.NoError(t, err)
+	req := submitConsultation(t, b, true, "+971501234567", "en", "form:s")
 	stop(t, b, "+971501234567", "3EB0STOP1")
 
 	got, err := b.Store.WhatsAppConsentOf(ctx, req.ID)
 	require.NoError(t, err)
 	require.True(t, got.OptedOut.Equal(b.Svc.Now()), "staff see the STOP")
 
-	start := b.Clinic.At(5, 9, 0)
-	conv, err := b.Store.Convert(ctx, req.ID, desk, inbox.ConvertInput{Start: &start, BranchID: &b.Clinic.Branch.ID, DoctorID: &b.Clinic.Doctor.ID})
-	require.NoError(t, err)
+	conv := convertAt9(t, b, req)
 	require.Empty(t, b.Sender.Sent(), "nothing queued on WhatsApp")
 	after, err := b.Store.Get(ctx, req.ID)
 	require.NoError(t, err)

@@ -49,6 +49,26 @@ func formWith(whatsapp bool, phone, lang, key string) inbox.FormInput {
 	return inbox.FormInput{Name: "Rui Costa", Phone: phone, Lang: lang, Key: key, WhatsApp: whatsapp, Via: inbox.ConsentViaForm}
 }
 
+// submitConsultation sends the booking form for the consultation, with or without WhatsApp consent.
+func submitConsultation(t *testing.T, b *inboxtest.Bundle, whatsapp bool, phone, lang, key string) *inbox.Request {
+	t.Helper()
+	in := formWith(whatsapp, phone, lang, key)
+	in.ExaminationID = &b.Clinic.Consultation.ID
+	req, _, err := b.Store.SubmitForm(context.Background(), in, nil)
+	require.NoError(t, err)
+	return req
+}
+
+// convertAt9 books req on Tuesday at 09:00 with the clinic's doctor.
+func convertAt9(t *testing.T, b *inboxtest.Bundle, req *inbox.Request) *inbox.Conversion {
+	t.Helper()
+	start := b.Clinic.At(5, 9, 0)
+	got, err := b.Store.Convert(context.Background(), req.ID, desk, inbox.ConvertInput{Start: &start,
+		BranchID: &b.Clinic.Branch.ID, DoctorID: &b.Clinic.Doctor.ID})
+	require.NoError(t, err)
+	return got
+}
+
 func TestWhatsAppConsentIsRecordedWithTheRequestOnlyWhenTicked(t *testing.T) {
 	t.Parallel()
 	b := inboxtest.New(t)
@@ -92,13 +112,8 @@ func TestAFormRequestWithWhatsAppConsentIsConfirmedOnWhatsApp(t *testing.T) {
 	t.Parallel()
 	b := inboxtest.New(t)
 	ctx := context.Background()
-	in := formWith(true, "+971501234567", "ar", "form:w")
-	in.ExaminationID = &b.Clinic.Consultation.ID
-	req, _, err := b.Store.SubmitForm(ctx, in, nil)
-	require.NoError(t, err)
-	start := b.Clinic.At(5, 9, 0)
-	got, err := b.Store.Convert(ctx, req.ID, desk, inbox.ConvertInput{Start: &start, BranchID: &b.Clinic.Branch.ID, DoctorID: &b.Clinic.Doctor.ID})
-	require.NoError(t, err)
+	req := submitConsultation(t, b, true, "+971501234567", "ar", "form:w")
+	got := convertAt9(t, b, req)
 
 	sent := b.Sender.Sent()
 	require.Len(t, sent, 1)
@@ -128,13 +143,8 @@ func TestAFormRequestWithoutConsentIsConfirmedAsBefore(t *testing.T) {
 	t.Parallel()
 	b := inboxtest.New(t)
 	ctx := context.Background()
-	in := formWith(false, "+971501234567", "en", "form:n")
-	in.ExaminationID = &b.Clinic.Consultation.ID
-	req, _, err := b.Store.SubmitForm(ctx, in, nil)
-	require.NoError(t, err)
-	start := b.Clinic.At(5, 9, 0)
-	got, err := b.Store.Convert(ctx, req.ID, desk, inbox.ConvertInput{Start: &start, BranchID: &b.Clinic.Branch.ID, DoctorID: &b.Clinic.Doctor.ID})
-	require.NoError(t, err)
+	req := submitConsultation(t, b, false, "+971501234567", "en", "form:n")
+	got := convertAt9(t, b, req)
 	require.Empty(t, b.Sender.Sent())
 	after, err := b.Store.Get(ctx, req.ID)
 	require.NoError(t, err)
