@@ -34,20 +34,23 @@ func (r *batchRecorder) Batches() [][]inbox.Outbound {
 	return append([][]inbox.Outbound(nil), r.batches...)
 }
 
-// manyStore is a store on b's database whose sender queues several messages at once.
-func manyStore(b *inboxtest.Bundle) (*inbox.Store, *batchRecorder) {
+// manyStore is a store on b's database whose sender queues several messages at once, with a
+// conversation the patient opened.
+func manyStore(t *testing.T, b *inboxtest.Bundle) (*inbox.Store, *batchRecorder, *inbox.Conversation) {
+	t.Helper()
 	rec := &batchRecorder{}
-	return inbox.NewStore(b.Pool, slog.New(slog.DiscardHandler), b.Svc.Now, b.Svc, rec,
-		inbox.Config{BaseURL: inboxtest.BaseURL}), rec
+	store := inbox.NewStore(b.Pool, slog.New(slog.DiscardHandler), b.Svc.Now, b.Svc, rec,
+		inbox.Config{BaseURL: inboxtest.BaseURL})
+	conv, _, _, err := store.Receive(context.Background(), nil, inbound("u1", "hello"))
+	require.NoError(t, err)
+	return store, rec, conv
 }
 
 func TestSayManyStoresInOrderAndQueuesOnceWithOneCall(t *testing.T) {
 	t.Parallel()
 	b := inboxtest.New(t)
-	store, rec := manyStore(b)
+	store, rec, conv := manyStore(t, b)
 	ctx := context.Background()
-	conv, _, _, err := store.Receive(ctx, nil, inbound("u1", "hello"))
-	require.NoError(t, err)
 	outs := []inbox.Outbound{
 		{Key: "m:0", Text: "Welcome"},
 		{Key: "m:1", Text: "Which examination?", Choices: []inbox.Choice{{ID: "e1", Label: "X-ray"}}, AskPhone: true, Lang: "pt"},
@@ -82,10 +85,8 @@ func TestSayManyStoresInOrderAndQueuesOnceWithOneCall(t *testing.T) {
 func TestSayManyQueuesOnlyTheKeysNotSaidBefore(t *testing.T) {
 	t.Parallel()
 	b := inboxtest.New(t)
-	store, rec := manyStore(b)
+	store, rec, conv := manyStore(t, b)
 	ctx := context.Background()
-	conv, _, _, err := store.Receive(ctx, nil, inbound("u1", "hello"))
-	require.NoError(t, err)
 	first, err := store.Say(ctx, nil, conv, inbox.Outbound{Key: "a", Text: "one"})
 	require.NoError(t, err)
 	msgs, err := store.SayMany(ctx, nil, conv, []inbox.Outbound{{Key: "b", Text: "two"}, {Key: "a", Text: "one again"}})
@@ -101,13 +102,11 @@ func TestSayManyQueuesOnlyTheKeysNotSaidBefore(t *testing.T) {
 func TestSayManyNeedsThePatientToHaveWrittenFirst(t *testing.T) {
 	t.Parallel()
 	b := inboxtest.New(t)
-	store, rec := manyStore(b)
+	store, rec, conv := manyStore(t, b)
 	ctx := context.Background()
-	conv, _, _, err := store.Receive(ctx, nil, inbound("u1", "hello"))
-	require.NoError(t, err)
 	conv.Consent = false
 	require.NoError(t, store.UpdateConversation(ctx, nil, conv))
-	_, err = store.SayMany(ctx, nil, conv, []inbox.Outbound{{Key: "a", Text: "one"}, {Key: "b", Text: "two"}})
+	_, err := store.SayMany(ctx, nil, conv, []inbox.Outbound{{Key: "a", Text: "one"}, {Key: "b", Text: "two"}})
 	requireKind(t, err, scheduling.KindRule)
 	require.Empty(t, rec.Batches())
 	require.Equal(t, 0, count(t, b, `SELECT count(*) FROM messages WHERE direction = 'out'`))
