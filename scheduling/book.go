@@ -3,7 +3,6 @@ package scheduling
 import (
 	"context"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -119,7 +118,7 @@ func (s *Service) bookWith(ctx context.Context, actor Actor, in BookingInput, st
 	if !joined {
 		// The booking committed on its own: its notice goes now (in the caller's transaction the
 		// statement wrote it, to go with the caller's commit).
-		s.announce.Announce(bookedNotice(sess))
+		s.announce.Announce(noticeOf(sess, ActionBooked))
 	}
 	return sess, nil
 }
@@ -267,13 +266,6 @@ func (s *Service) insertSessionArgs(actor Actor, sess *Session, idem idempotency
 	return []any{sess.PatientID, sess.BranchID, sess.DoctorID, sess.RoomID, sess.Start, sess.End, sess.Status, sess.Channel,
 		sess.OpenedAt, sess.CompletedAt, key, request, now, pos, exams, starts, ends,
 		string(actor), ActionBooked, channel, dateString(DateOf(sess.Start))}
-}
-
-// bookedNotice is the notice of a booking, as insertSessionSQL writes it.
-func bookedNotice(sess *Session) string {
-	b, _ := json.Marshal(Notice{SessionID: sess.ID, BranchID: sess.BranchID, Day: dateString(DateOf(sess.Start)),
-		Action: ActionBooked})
-	return string(b)
 }
 
 // scanInserted reads insertSessionSQL's answer into sess.

@@ -89,6 +89,13 @@ type Notice struct {
 	Action    string `json:"action"`
 }
 
+// noticeOf is the payload announcing action on sess: its branch and its local day.
+func noticeOf(sess *Session, action string) string {
+	// A Notice is ids and strings: encoding it cannot fail.
+	b, _ := json.Marshal(Notice{SessionID: sess.ID, BranchID: sess.BranchID, Day: dateString(DateOf(sess.Start)), Action: action})
+	return string(b)
+}
+
 // ParseNotice reads a NOTIFY payload on NotifyChannel.
 func ParseNotice(payload string) (Notice, error) {
 	var n Notice
@@ -117,12 +124,8 @@ func (s *Service) commit(ctx context.Context, tx pgx.Tx, ch Change) error {
 		if sess == nil {
 			continue
 		}
-		b, err := json.Marshal(Notice{SessionID: sess.ID, BranchID: sess.BranchID, Day: dateString(DateOf(sess.Start)), Action: ch.Action})
-		if err != nil {
-			return fmt.Errorf("session notice: %w", err)
-		}
-		if len(payloads) == 0 || payloads[0] != string(b) {
-			payloads = append(payloads, string(b))
+		if n := noticeOf(sess, ch.Action); len(payloads) == 0 || payloads[0] != n {
+			payloads = append(payloads, n)
 		}
 	}
 	_, err := tx.Exec(ctx, `
