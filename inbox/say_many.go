@@ -9,8 +9,9 @@ import (
 )
 
 // SayMany records the bot's outbound messages in the conversation and hands them to the Sender in
-// the same tx, as Say does for each in turn, in a few round trips to the database whatever their
-// number: the messages are stored in one insert and, when the Sender is a ManySender, queued in one.
+// the same tx, as Say does for each in turn, in two round trips to the database whatever their
+// number, one alone included: the messages are stored in one insert and, when the Sender is a
+// ManySender, queued in one.
 // A key said before keeps its first recording and is not sent again. The messages come back in the
 // order given. Unlike Say it sets no savepoint in tx: after an error tx is to be rolled back.
 func (s *Store) SayMany(ctx context.Context, tx pgx.Tx, conv *Conversation, outs []Outbound) ([]*Message, error) {
@@ -20,8 +21,11 @@ func (s *Store) SayMany(ctx context.Context, tx pgx.Tx, conv *Conversation, outs
 	if s.send == nil {
 		return nil, errors.New("say: the inbox has no sender")
 	}
+	if len(outs) == 0 {
+		return []*Message{}, nil
+	}
 	many, ok := s.send.(ManySender)
-	if !ok || len(outs) < 2 {
+	if !ok {
 		msgs := make([]*Message, len(outs))
 		for i, out := range outs {
 			m, err := s.Say(ctx, tx, conv, out)

@@ -114,3 +114,24 @@ func TestSayManyNeedsThePatientToHaveWrittenFirst(t *testing.T) {
 	_, err = store.SayMany(ctx, nil, &inbox.Conversation{ID: conv.ID + 1000}, []inbox.Outbound{{Key: "a", Text: "one"}, {Key: "b", Text: "two"}})
 	requireKind(t, err, scheduling.KindNotFound)
 }
+
+// A turn's replies are usually folded into one message: it takes the same two statements, not Say's
+// savepoint and look-up.
+func TestSayManyQueuesALoneMessageWithOneCall(t *testing.T) {
+	t.Parallel()
+	b := inboxtest.New(t)
+	store, rec, conv := manyStore(t, b)
+	msgs, err := store.SayMany(context.Background(), nil, conv, []inbox.Outbound{{Key: "m:0", Text: "Welcome"}})
+	require.NoError(t, err)
+	require.Len(t, msgs, 1)
+	batches := rec.Batches()
+	require.Len(t, batches, 1)
+	require.Len(t, batches[0], 1)
+	require.Equal(t, msgs[0].ID, batches[0][0].MessageID)
+	require.Empty(t, rec.Sent(), "queued through SendMany, not Send")
+
+	none, err := store.SayMany(context.Background(), nil, conv, nil)
+	require.NoError(t, err)
+	require.Empty(t, none)
+	require.Len(t, rec.Batches(), 1, "nothing to say queues nothing")
+}
