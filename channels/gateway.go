@@ -55,7 +55,7 @@ func (g *Gateway) Handle(ctx context.Context, in inbox.Inbound) ([]inbox.Outboun
 		g.log.WarnContext(ctx, "inbox settings unavailable; the chat goes on with the last known", "err", err)
 	}
 	stored := false
-	err := pgx.BeginTxFunc(ctx, g.pool, inbox.QuietTx, func(tx pgx.Tx) error {
+	err := g.inbox.ReceiveTx(ctx, inbox.QuietTx, func(tx pgx.Tx) error {
 		stored = false
 		out, outcome = nil, nil
 		var msg *inbox.Message

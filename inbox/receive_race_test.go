@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"clinic/inbox"
@@ -23,6 +24,15 @@ type received struct {
 // transaction lets the second go on; its answer arrives on the channel.
 func raceBehindAnOpenTurn(t *testing.T, b *inboxtest.Bundle, first, second inbox.Inbound) (*inbox.Conversation, func(), <-chan received) {
 	t.Helper()
+	return raceWith(t, b, first, func() received {
+		c, _, d, err := b.Store.Receive(context.Background(), nil, second)
+		return received{c, d, err}
+	})
+}
+
+// raceWith is raceBehindAnOpenTurn with the second message received by receive.
+func raceWith(t *testing.T, b *inboxtest.Bundle, first inbox.Inbound, receive func() received) (*inbox.Conversation, func(), <-chan received) {
+	t.Helper()
 	ctx := context.Background()
 	tx, err := b.Pool.Begin(ctx)
 	require.NoError(t, err)
@@ -32,10 +42,7 @@ func raceBehindAnOpenTurn(t *testing.T, b *inboxtest.Bundle, first, second inbox
 	require.False(t, dup)
 	require.NotNil(t, msg)
 	done := make(chan received, 1)
-	go func() {
-		c, _, d, err := b.Store.Receive(ctx, nil, second)
-		done <- received{c, d, err}
-	}()
+	go func() { done <- receive() }()
 	require.Eventually(t, func() bool {
 		return count(t, b, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
 			AND wait_event_type = 'Lock'`) > 0
@@ -60,6 +67,40 @@ func TestADeliveryThatLosesTheRaceChangesNothing(t *testing.T) {
 
 	r := <-done
 	require.NoError(t, r.err)
+	require.True(t, r.dup)
+	require.Equal(t, conv.ID, r.conv.ID)
+	require.Equal(t, 1, count(t, b, `SELECT count(*) FROM messages`))
+	require.Equal(t, 1, count(t, b, `SELECT count(*) FROM conversations WHERE phone = ''`),
+		"the losing delivery's phone is not kept")
+}
+
+// In a caller's transaction, the losing delivery is told to roll back and receive again (ErrRaced),
+// which ReceiveTx does: the second transaction finds the message stored, and the first's changes to
+// the conversation are gone.
+func TestADeliveryThatLosesTheRaceInATransactionIsReceivedAgain(t *testing.T) {
+	t.Parallel()
+	b := inboxtest.New(t)
+	ctx := context.Background()
+	again := inbound("race", "hi")
+	again.Phone = "+351912345678"
+	var errs []error
+	conv, commit, done := raceWith(t, b, inbound("race", "hi"), func() received {
+		var r received
+		r.err = b.Store.ReceiveTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
+			var err error
+			r.conv, _, r.dup, err = b.Store.Receive(ctx, tx, again)
+			errs = append(errs, err)
+			return err
+		})
+		return r
+	})
+	commit()
+
+	r := <-done
+	require.NoError(t, r.err)
+	require.Len(t, errs, 2)
+	require.ErrorIs(t, errs[0], inbox.ErrRaced)
+	require.NoError(t, errs[1])
 	require.True(t, r.dup)
 	require.Equal(t, conv.ID, r.conv.ID)
 	require.Equal(t, 1, count(t, b, `SELECT count(*) FROM messages`))

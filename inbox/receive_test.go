@@ -196,7 +196,7 @@ func TestReceiveSaysWhetherTheMessageOpenedItsConversation(t *testing.T) {
 
 // TestReceiveSendsWhatTheCallerQueuesInTheSameRoundTrip: a caller's statement goes with the message,
 // after it in the same transaction, and its answer is there when Receive returns; when it fails, the
-// message is undone with it and the caller's transaction goes on.
+// caller's transaction rolls back with the message and its new conversation.
 func TestReceiveSendsWhatTheCallerQueuesInTheSameRoundTrip(t *testing.T) {
 	t.Parallel()
 	b := inboxtest.New(t)
@@ -210,14 +210,13 @@ func TestReceiveSendsWhatTheCallerQueuesInTheSameRoundTrip(t *testing.T) {
 	require.NotNil(t, msg)
 	require.Equal(t, 1, seen, "it sees the message just stored")
 
-	tx, err := b.Pool.Begin(ctx)
-	require.NoError(t, err)
-	defer tx.Rollback(ctx)
-	_, _, _, err = b.Store.Receive(ctx, tx, inbound("q2", "again"), func(batch *pgx.Batch) { batch.Queue(`SELECT 1/0`) })
+	failing := inbound("q2", "again")
+	failing.Address = "tg:2002"
+	err = pgx.BeginFunc(ctx, b.Pool, func(tx pgx.Tx) error {
+		_, _, _, err := b.Store.Receive(ctx, tx, failing, func(batch *pgx.Batch) { batch.Queue(`SELECT 1/0`) })
+		return err
+	})
 	require.Error(t, err)
-	_, _, _, err = b.Store.Receive(ctx, tx, inbound("q3", "still usable"), countMessages)
-	require.NoError(t, err, "the transaction goes on")
-	require.Equal(t, 2, seen, "q1 and q3: q2 was undone")
-	require.NoError(t, tx.Commit(ctx))
-	require.Equal(t, 2, count(t, b, `SELECT count(*) FROM messages`))
+	require.Equal(t, 1, count(t, b, `SELECT count(*) FROM messages`), "q2 is undone with the caller's transaction")
+	require.Equal(t, 0, count(t, b, `SELECT count(*) FROM conversations WHERE address = 'tg:2002'`))
 }

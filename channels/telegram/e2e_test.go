@@ -1,9 +1,11 @@
 package telegram_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -50,7 +52,7 @@ func setupStack(t testing.TB, deliver ...bool) *stack {
 	st.gw = gw
 	st.bot, err = telegram.New(telegram.Config{Token: telegramtest.Token, WebhookSecret: secret,
 		Endpoint: st.api.Endpoint(), BaseURL: "https://clinic.example"},
-		telegram.Deps{Logger: log, Handler: gw, Refuser: telegram.NewStoreRefuser(sb.Pool, st.store), Now: sb.Svc.Now})
+		telegram.Deps{Logger: log, Handler: gw, Refuser: telegram.NewStoreRefuser(st.store), Now: sb.Svc.Now})
 	require.NoError(t, err)
 	ob.Register(inbox.Telegram, st.bot)
 	if len(deliver) == 0 || deliver[0] {
@@ -238,6 +240,36 @@ func TestTheSameUpdateTwiceIsOneStoredMessage(t *testing.T) {
 	require.Empty(t, again, "nothing is answered twice")
 	require.Equal(t, 1, st.count(t, `SELECT count(*) FROM messages WHERE direction = 'in'`))
 	require.Equal(t, len(first), st.count(t, `SELECT count(*) FROM messages WHERE direction = 'out'`))
+}
+
+// Telegram may deliver an update again before the first delivery's answer reached it: deliveries of
+// one update that arrive together still make one message and one answer, and every one gets 200.
+func TestOneUpdateDeliveredManyTimesAtOnceIsOneMessageAndOneAnswer(t *testing.T) {
+	t.Parallel()
+	st := setupStack(t, false)
+	body, err := json.Marshal(telegramtest.Patient{ID: 7005, FirstName: "Maria", Lang: "en"}.Text(500, "hello"))
+	require.NoError(t, err)
+	const deliveries = 12
+	statuses := make(chan string, deliveries)
+	for range deliveries {
+		go func() {
+			req, _ := http.NewRequest(http.MethodPost, st.webhook, bytes.NewReader(body))
+			req.Header.Set(telegram.SecretHeader, secret)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				statuses <- err.Error()
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.Status
+		}()
+	}
+	for range deliveries {
+		require.Equal(t, "200 OK", <-statuses)
+	}
+	require.Equal(t, 1, st.count(t, `SELECT count(*) FROM messages WHERE direction = 'in'`))
+	require.Equal(t, 1, st.count(t, `SELECT count(*) FROM messages WHERE direction = 'out'`))
+	require.Equal(t, 1, st.count(t, `SELECT count(*) FROM river_job WHERE queue = 'outbox'`))
 }
 
 func TestAForeignContactIsOnlyStoredWhileStaffHoldTheConversation(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"clinic/inbox"
 	"clinic/inbox/texts"
@@ -15,13 +14,12 @@ import (
 // refusal with the contact button again, in one transaction. It leaves the dialogue where it was: the
 // patient is still asked for their own number.
 type StoreRefuser struct {
-	pool  *pgxpool.Pool
 	store *inbox.Store
 }
 
 // NewStoreRefuser returns a Refuser writing through the inbox store.
-func NewStoreRefuser(pool *pgxpool.Pool, store *inbox.Store) *StoreRefuser {
-	return &StoreRefuser{pool: pool, store: store}
+func NewStoreRefuser(store *inbox.Store) *StoreRefuser {
+	return &StoreRefuser{store: store}
 }
 
 // Refuse records in (a contact that is not the sender's, without its number) and queues the refusal
@@ -30,7 +28,7 @@ func NewStoreRefuser(pool *pgxpool.Pool, store *inbox.Store) *StoreRefuser {
 func (r *StoreRefuser) Refuse(ctx context.Context, in inbox.Inbound) error {
 	in.Phone = ""
 	in.Text = texts.T(in.Lang, "telegram.contact_received")
-	return pgx.BeginFunc(ctx, r.pool, func(tx pgx.Tx) error {
+	return r.store.ReceiveTx(ctx, pgx.TxOptions{}, func(tx pgx.Tx) error {
 		conv, msg, dup, err := r.store.Receive(ctx, tx, in)
 		if err != nil {
 			return fmt.Errorf("storing a shared contact: %w", err)

@@ -19,6 +19,7 @@ import (
 // commit. *inbox.Store is one.
 type Inbox interface {
 	Receive(ctx context.Context, tx pgx.Tx, in inbox.Inbound, also ...func(*pgx.Batch)) (*inbox.Conversation, *inbox.Message, bool, error)
+	ReceiveTx(ctx context.Context, opts pgx.TxOptions, fn func(pgx.Tx) error) error
 	Say(ctx context.Context, tx pgx.Tx, conv *inbox.Conversation, out inbox.Outbound) (*inbox.Message, error)
 	Announce(id inbox.ID)
 }
@@ -94,7 +95,7 @@ func (a *Adapter) optOut(ctx context.Context, e *events.Message, contact Contact
 	}
 	var conv *inbox.Conversation
 	stored := false
-	err := pgx.BeginTxFunc(ctx, a.store.pool, inbox.QuietTx, func(tx pgx.Tx) error {
+	err := a.inbox.ReceiveTx(ctx, inbox.QuietTx, func(tx pgx.Tx) error {
 		stored = false
 		in := inbox.Inbound{Channel: inbox.WhatsApp, Address: contact.Address, ExternalID: info.ID, Text: text,
 			Name: info.PushName, Phone: contact.Phone, At: info.Timestamp}

@@ -53,7 +53,7 @@ func newGateway(cfg Config, logger *slog.Logger, pool *pgxpool.Pool, rdb *redis.
 	if cfg.Telegram.Token != "" {
 		bot, err := telegram.New(telegram.Config{Token: cfg.Telegram.Token, WebhookSecret: cfg.Telegram.WebhookSecret,
 			Mode: cfg.Telegram.Mode, Endpoint: cfg.Telegram.APIEndpoint, BaseURL: cfg.BaseURL},
-			telegram.Deps{Logger: logger, Handler: g.chat, Refuser: telegram.NewStoreRefuser(pool, store), Pool: pool})
+			telegram.Deps{Logger: logger, Handler: g.chat, Refuser: telegram.NewStoreRefuser(store), Pool: pool})
 		if err != nil {
 			return nil, fmt.Errorf("telegram: %w", err)
 		}
