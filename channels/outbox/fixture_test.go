@@ -129,13 +129,21 @@ func (b *testBundle) message(t *testing.T, id inbox.ID) (inbox.Delivery, string)
 	return d, reason
 }
 
-// waitDelivery waits until the message reaches want.
+// waitDelivery waits until the message reaches want; when it does not, the failure shows where the
+// message and its delivery jobs stand.
 func (b *testBundle) waitDelivery(t *testing.T, id inbox.ID, want inbox.Delivery) {
 	t.Helper()
-	require.Eventually(t, func() bool {
-		d, _ := b.message(t, id)
-		return d == want
-	}, time.Minute, 10*time.Millisecond, "message %d never became %s", id, want)
+	deadline := time.Now().Add(time.Minute)
+	for {
+		d, reason := b.message(t, id)
+		if d == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("message %d never became %s: it is %s (%q), its jobs %+v", id, want, d, reason, b.jobs(t, id))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // job is the delivery job of a message as the queue keeps it.
