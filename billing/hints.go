@@ -156,17 +156,24 @@ func (h *hints) markPatient(db string, patient scheduling.ID) {
 // guardedDraftSQL writes a new draft as insertDraftSQL does ($1–$20), but only while the catalog is
 // at version $21 and the patient ($3) has no money records. It answers the new draft's id (NULL when
 // it wrote nothing) and whether the patient has records.
-const guardedDraftSQL = `
+var guardedDraftSQL = guardedDraft(draftValues, `inv.id, g.marked`)
+
+// guardedDraft is a statement that writes a new draft from values (draftValues' parameters $1–$20)
+// only while the catalog is at version $21 and the patient ($3) has no money records, and answers
+// answer, read from g (the guard: current, marked) and inv (the draft's id, when it was written).
+func guardedDraft(values, answer string) string {
+	return `
 	WITH g AS (
 		SELECT (SELECT version FROM catalog_version) = $21 AS current,
 			EXISTS (SELECT 1 FROM billing_patients WHERE patient_id = $3) AS marked
 	), inv AS (
 		INSERT INTO invoices (` + invoiceColumnNames + `)
-		SELECT ` + draftValues + ` FROM g WHERE g.current AND NOT g.marked
+		SELECT ` + values + ` FROM g WHERE g.current AND NOT g.marked
 		RETURNING id
 	), added AS (
 		INSERT INTO invoice_lines (` + lineColumnNames + `)
 		SELECT inv.id, ` + lineColumns + `
 		FROM inv, jsonb_array_elements($20::jsonb) WITH ORDINALITY AS l(v, ord)
 	)
-	SELECT inv.id, g.marked FROM g LEFT JOIN inv ON true`
+	SELECT ` + answer + ` FROM g LEFT JOIN inv ON true`
+}

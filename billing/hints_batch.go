@@ -84,18 +84,6 @@ const (
 
 // batchedDraftSQL writes a new draft as guardedDraftSQL does, the session's id being the one the
 // batch just wrote ($1 is NULL), and raises BH001 instead of writing nothing. It answers the draft's id.
-var batchedDraftSQL = `
-	WITH g AS (
-		SELECT (SELECT version FROM catalog_version) = $21 AS current,
-			EXISTS (SELECT 1 FROM billing_patients WHERE patient_id = $3) AS marked
-	), inv AS (
-		INSERT INTO invoices (` + invoiceColumnNames + `)
-		SELECT ` + strings.Replace(draftValues, "$1::bigint", "coalesce($1::bigint, currval('sessions_id_seq'))", 1) + `
-		FROM g WHERE g.current AND NOT g.marked
-		RETURNING id
-	), added AS (
-		INSERT INTO invoice_lines (` + lineColumnNames + `)
-		SELECT inv.id, ` + lineColumns + `
-		FROM inv, jsonb_array_elements($20::jsonb) WITH ORDINALITY AS l(v, ord)
-	)
-	SELECT coalesce(inv.id, billing_draft_unwritten(g.marked)) FROM g LEFT JOIN inv ON true`
+var batchedDraftSQL = guardedDraft(
+	strings.Replace(draftValues, "$1::bigint", "coalesce($1::bigint, currval('sessions_id_seq'))", 1),
+	`coalesce(inv.id, billing_draft_unwritten(g.marked))`)
