@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"clinic/channels"
+	"clinic/channels/dialogue"
 	"clinic/inbox"
 	"clinic/inbox/inboxtest"
 	"clinic/migrations/dbtest"
@@ -96,40 +97,56 @@ func (c *chat) deliver(t *testing.T, in inbox.Inbound) []string {
 func render(out []inbox.Outbound) []string {
 	lines := []string{}
 	for _, o := range out {
-		line := o.Text
-		if len(o.Choices) > 0 {
-			parts := make([]string, len(o.Choices))
-			for i, ch := range o.Choices {
-				parts[i] = ch.ID + "=" + ch.Label
-			}
-			line += " [" + strings.Join(parts, " | ") + "]"
-		}
-		if o.AskPhone {
-			line += " (phone)"
-		}
-		lines = append(lines, line)
+		lines = append(lines, line(dialogue.Reply{Text: o.Text, Choices: o.Choices, AskPhone: o.AskPhone}))
 	}
 	return lines
 }
 
-// oneMessage folds rendered replies as the engine folds replies: one that asks nothing (no choices,
-// no phone button) goes at the head of the next, so that the golden conversations list what the bot
-// says in the order it says it.
-func oneMessage(lines []string) []string {
-	out := []string{}
-	for _, l := range lines {
-		if n := len(out); n > 0 && !asks(out[n-1]) {
-			l = out[n-1] + "\n\n" + l
-			out = out[:n-1]
+// line renders one reply as "text [id=label | ...] (phone)".
+func line(r dialogue.Reply) string {
+	l := r.Text
+	if len(r.Choices) > 0 {
+		parts := make([]string, len(r.Choices))
+		for i, ch := range r.Choices {
+			parts[i] = ch.ID + "=" + ch.Label
 		}
-		out = append(out, l)
+		l += " [" + strings.Join(parts, " | ") + "]"
 	}
-	return out
+	if r.AskPhone {
+		l += " (phone)"
+	}
+	return l
 }
 
-// asks reports whether a rendered reply offers choices or the phone button.
-func asks(line string) bool {
-	return strings.HasSuffix(line, " (phone)") || (strings.HasSuffix(line, "]") && strings.Contains(line, " ["))
+// reply reads back a reply that line rendered.
+func reply(l string) dialogue.Reply {
+	var r dialogue.Reply
+	l, r.AskPhone = strings.CutSuffix(l, " (phone)")
+	if i := strings.LastIndex(l, " ["); i >= 0 && strings.HasSuffix(l, "]") {
+		for _, part := range strings.Split(l[i+2:len(l)-1], " | ") {
+			id, label, _ := strings.Cut(part, "=")
+			r.Choices = append(r.Choices, inbox.Choice{ID: id, Label: label})
+		}
+		l = l[:i]
+	}
+	r.Text = l
+	return r
+}
+
+// folded is what the bot says for the expected replies lines of one turn: the replies folded as the
+// engine folds a turn's replies (dialogue.OneMessage), rendered.
+func folded(t *testing.T, lines []string) []string {
+	t.Helper()
+	replies := make([]dialogue.Reply, len(lines))
+	for i, l := range lines {
+		replies[i] = reply(l)
+		require.Equal(t, l, line(replies[i]), "an expected reply reads back as it is written")
+	}
+	out := []string{}
+	for _, r := range dialogue.OneMessage(replies) {
+		out = append(out, line(r))
+	}
+	return out
 }
 
 // turn is one message of a golden conversation and the replies expected, with placeholders.
@@ -147,7 +164,7 @@ func (c *chat) play(t *testing.T, turns []turn) {
 		for j, w := range tu.want {
 			want[j] = c.tb.fill(w)
 		}
-		require.Equal(t, oneMessage(want), got, "turn %d: %q", i+1, tu.in)
+		require.Equal(t, folded(t, want), got, "turn %d: %q", i+1, tu.in)
 	}
 }
 
