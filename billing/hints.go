@@ -88,7 +88,11 @@ func (h *hints) mark(db string, patient scheduling.ID) {
 }
 
 // lookup returns the hint for a visit, when there is one and its patient is not known to have records.
+// A visit with consumables of its own has none: hints are learnt only from visits without.
 func (h *hints) lookup(db string, v Visit) (hint, bool) {
+	if len(v.Consumables) > 0 {
+		return hint{}, false
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if _, ok := h.marked[patientKey(db, v.PatientID)]; ok {
@@ -101,7 +105,7 @@ func (h *hints) lookup(db string, v Visit) (hint, bool) {
 // draft writes a just-booked session's draft priced from a hint, when there is one and the database
 // finds it current. It returns nil, nil when the caller must read the input and write the draft itself.
 func (h *hints) draft(ctx context.Context, tx pgx.Tx, now time.Time, v sessionVisit) (*priced, error) {
-	if h == nil || len(v.Consumables) > 0 {
+	if h == nil {
 		return nil, nil
 	}
 	db := dbKey(tx.Conn().Config())

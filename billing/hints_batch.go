@@ -29,9 +29,6 @@ func (h *hints) prepare(ctx context.Context, db scheduling.DB, ch scheduling.Cha
 		return scheduling.Prepared{}, false, nil
 	}
 	v := visitOf(sess)
-	if len(v.Consumables) > 0 {
-		return scheduling.Prepared{}, false, nil
-	}
 	p, args, version, err := h.price(key, ch.At, v)
 	if p == nil || err != nil {
 		return scheduling.Prepared{}, false, err
