@@ -146,3 +146,20 @@ func TestNoPhoneWarningWithoutALinkedPhone(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, l.PhoneSeen.IsZero())
 }
+
+func TestThePhoneSeenAgainSoonAfterTheLinkEndedIsRecorded(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	linkedPhone(t, b)
+	require.NoError(t, b.store.PhoneSeen(ctx, b.now))
+	require.NoError(t, b.store.SetAccount(ctx, ""))
+
+	// Linked again ten minutes later: the pairing is a sighting, though less than phoneSeenStep after the forgotten one.
+	b.now = b.now.Add(10 * time.Minute)
+	linkedPhone(t, b)
+	require.True(t, b.adapter.Event(ctx, &events.PairSuccess{ID: own(7)}))
+	l, err := b.store.Link(ctx)
+	require.NoError(t, err)
+	require.True(t, l.PhoneSeen.Equal(b.now), "seen at %s", l.PhoneSeen)
+}

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,6 +19,11 @@ import (
 type Store struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
+
+	// seen is the last phone sighting this store wrote (zero: none yet, or forgotten with the link):
+	// a sighting less than phoneSeenStep after it is dropped without asking the database.
+	seenMu sync.Mutex
+	seen   time.Time
 }
 
 // NewStore returns a store on pool; now is the clock the states are stamped with (nil: system clock).
@@ -96,6 +102,11 @@ func (s *Store) SetAccount(ctx context.Context, phone string) error {
 	_, err := s.pool.Exec(ctx, `INSERT INTO whatsapp_link (state, since, account) VALUES ('not_linked', $1, $2)
 		ON CONFLICT (id) DO UPDATE SET account = EXCLUDED.account,
 			phone_seen_at = CASE WHEN EXCLUDED.account = '' THEN NULL ELSE whatsapp_link.phone_seen_at END`, s.now(), phone)
+	if phone == "" {
+		s.seenMu.Lock()
+		s.seen = time.Time{}
+		s.seenMu.Unlock()
+	}
 	if err != nil {
 		return fmt.Errorf("record the linked WhatsApp number: %w", err)
 	}
@@ -117,7 +128,8 @@ func (s *Store) SetQR(ctx context.Context, code string, expires time.Time) error
 }
 
 // phoneSeenStep is how much later a sighting of the phone must be than the recorded one to be written:
-// the day count does not need more, and a busy phone would otherwise write on every receipt.
+// the day count does not need more. A busy phone reports itself on every receipt, in the client's
+// event handler; within the step of the sighting this store last wrote, no query is made.
 const phoneSeenStep = time.Hour
 
 // PhoneSeen records that the linked phone was online at t (a time ahead of the clock counts as now).
@@ -127,12 +139,25 @@ func (s *Store) PhoneSeen(ctx context.Context, t time.Time) error {
 	if t.IsZero() || t.After(now) {
 		t = now
 	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO whatsapp_link (state, since, phone_seen_at) VALUES ('not_linked', $1, $2)
+	s.seenMu.Lock()
+	last := s.seen
+	s.seenMu.Unlock()
+	if !last.IsZero() && t.Before(last.Add(phoneSeenStep)) {
+		return nil
+	}
+	tag, err := s.pool.Exec(ctx, `INSERT INTO whatsapp_link (state, since, phone_seen_at) VALUES ('not_linked', $1, $2)
 		ON CONFLICT (id) DO UPDATE SET phone_seen_at = EXCLUDED.phone_seen_at
 		WHERE whatsapp_link.phone_seen_at IS NULL OR whatsapp_link.phone_seen_at <= EXCLUDED.phone_seen_at - make_interval(secs => $3)`,
 		now, t, phoneSeenStep.Seconds())
 	if err != nil {
 		return fmt.Errorf("record when the linked phone was online: %w", err)
+	}
+	if tag.RowsAffected() == 1 {
+		s.seenMu.Lock()
+		if t.After(s.seen) {
+			s.seen = t
+		}
+		s.seenMu.Unlock()
 	}
 	return nil
 }
