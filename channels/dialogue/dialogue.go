@@ -109,8 +109,8 @@ type Outcome struct {
 }
 
 // Turn answers one inbound message of conv inside tx, which the caller commits; call Prepare before
-// the transaction begins. catalog is the catalog version the caller read in tx (QueueReads), or 0 for
-// the turn to read it if it needs it. A message the engine has already answered (a re-run after a
+// the transaction begins. catalog is the catalog version the caller read in tx
+// (scheduling.QueueCatalogVersion). A message the engine has already answered (a re-run after a
 // failure) gets the same replies again and acts no more.
 // When Redis does not answer, the reply says the chat cannot go on now and offers the booking form.
 // If tx does not commit, the caller passes the outcome to Undo.

@@ -16,15 +16,9 @@ type examCache struct {
 }
 
 // examinations returns every examination as sched reads them, from the cache when the catalog has not
-// changed since. version is the catalog version the caller read, or 0 to read it here. The list is
-// shared: callers do not change it.
+// changed since. version is the catalog version the caller read before. The list is shared: callers
+// do not change it.
 func (c *examCache) examinations(ctx context.Context, sched *scheduling.Service, version int64) ([]scheduling.Examination, error) {
-	if version == 0 {
-		var err error
-		if version, err = sched.CatalogVersion(ctx); err != nil {
-			return nil, err
-		}
-	}
 	c.mu.Lock()
 	if c.exams != nil && c.version == version {
 		exams := c.exams

@@ -19,7 +19,7 @@ type turn struct {
 	tx   pgx.Tx
 	conv *inbox.Conversation
 	in   inbox.Inbound
-	// catalog is the catalog version read in the turn's transaction, or 0 when it is read on demand.
+	// catalog is the catalog version read in the turn's transaction.
 	catalog int64
 	now     time.Time
 	st      *state
