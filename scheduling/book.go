@@ -99,10 +99,10 @@ func (s *Service) bookWith(ctx context.Context, actor Actor, in BookingInput, st
 	}
 	idem := idempotency{key: in.IdempotencyKey, fingerprint: fingerprint}
 	// A booking that listeners hear is written with what they write in one batch when they can say
-	// ahead what that is (see Listener.Prepare), and in a transaction otherwise.
-	heard := s.heard(ActionBooked)
+	// ahead what that is (see Listener.Prepare), and in a transaction otherwise. In the caller's
+	// transaction, write gives it a savepoint.
 	_, joined := s.db.(pgx.Tx)
-	batched := heard && !joined
+	batched := s.heard(ActionBooked) && !joined
 	err := s.place(ctx, st.branch, st.loc, st.exams, sess, in.RoomID, 0, now, func(q DB) error {
 		if !batched {
 			return s.insertSession(ctx, q, actor, sess, idem, now)
@@ -111,7 +111,7 @@ func (s *Service) bookWith(ctx context.Context, actor Actor, in BookingInput, st
 			return err
 		}
 		return s.inTx(ctx, func(tx pgx.Tx) error { return s.insertSession(ctx, tx, actor, sess, idem, now) })
-	}, heard && !batched)
+	}, false)
 	if err != nil {
 		return nil, err
 	}
