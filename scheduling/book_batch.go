@@ -30,25 +30,19 @@ func (s *Service) insertPrepared(ctx context.Context, actor Actor, sess *Session
 		prepared = append(prepared, p)
 	}
 	batch := &pgx.Batch{}
-	inserted := false
 	batch.Queue(insertSessionSQL, s.insertSessionArgs(actor, sess, idem, now)...).QueryRow(func(row pgx.Row) error {
 		if err := scanInserted(row, sess); err != nil {
 			return s.writeError(err, sess, "insert session")
 		}
-		inserted = true
 		return nil
 	})
 	for _, p := range prepared {
 		batch.Queue(p.SQL, p.Args...).QueryRow(p.Scan)
 	}
-	err := s.db.SendBatch(ctx, batch).Close()
-	if errors.Is(err, ErrUnprepared) {
-		sess.ID = 0
-		return false, nil
-	}
-	if err != nil {
-		if inserted {
-			sess.ID = 0
+	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
+		sess.ID = 0 // nothing of the batch was kept
+		if errors.Is(err, ErrUnprepared) {
+			return false, nil
 		}
 		return true, err
 	}
