@@ -11,8 +11,6 @@ import (
 	"clinic/inbox"
 )
 
-// enRecorded9 is the answer to a request for Ana's consultation on 5 January at 09:00, with %s the
-// patient's first name.
 // toPhoneQuestion is Rui's conversation up to the question for his phone: the consultation on Tue 5
 // Jan at 09:00.
 var toPhoneQuestion = []turn{
@@ -23,6 +21,8 @@ var toPhoneQuestion = []turn{
 	{"Rui Costa", []string{enAskPhone}},
 }
 
+// enRecorded9 is the answer to a request for Ana's consultation on 5 January at 09:00, with %s the
+// patient's first name.
 const enRecorded9 = "Thank you, %s! We have your request for Consultation on Tue 5 Jan at 09:00 with Ana Ferreira at Lisbon. " +
 	"Our staff will confirm it shortly with a message here."
 
