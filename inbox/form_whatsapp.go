@@ -58,26 +58,19 @@ func (s *Store) recordWhatsAppConsent(ctx context.Context, tx pgx.Tx, req *Reque
 // opened with that consent if the patient never wrote there. Nil when they did not agree, or wrote
 // STOP on WhatsApp since and not again after it: the confirmation is then left for staff to pass on.
 func (s *Store) whatsappConversation(ctx context.Context, tx pgx.Tx, req *Request) (*Conversation, error) {
-	var address, phone string
-	var stopped bool
-	err := tx.QueryRow(ctx, `SELECT k.address, k.phone, COALESCE(w.opted_out_at IS NOT NULL, false)
-		FROM whatsapp_consents k LEFT JOIN whatsapp_contacts w ON w.address = k.address
-		WHERE k.request_id = $1`, req.ID).Scan(&address, &phone, &stopped)
-	if errors.Is(err, pgx.ErrNoRows) || stopped {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read WhatsApp consent of request %d: %w", req.ID, err)
-	}
-	now := s.now()
 	conv, err := scanConversation(tx.QueryRow(ctx, `
 		INSERT INTO conversations AS c (channel, address, name, phone, lang, consent, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, true, $6, $6)
+		SELECT $1, k.address, $2, k.phone, $3, true, $4, $4
+		FROM whatsapp_consents k LEFT JOIN whatsapp_contacts w ON w.address = k.address
+		WHERE k.request_id = $5 AND w.opted_out_at IS NULL
 		ON CONFLICT (channel, address) DO UPDATE SET consent = true, updated_at = EXCLUDED.updated_at,
 			name = CASE WHEN c.name = '' THEN EXCLUDED.name ELSE c.name END,
 			phone = CASE WHEN c.phone = '' THEN EXCLUDED.phone ELSE c.phone END,
 			lang = CASE WHEN c.lang = '' THEN EXCLUDED.lang ELSE c.lang END
-		RETURNING `+conversationColumns, WhatsApp, address, cut(req.Name, maxName), phone, req.Lang, now))
+		RETURNING `+conversationColumns, WhatsApp, cut(req.Name, maxName), req.Lang, s.now(), req.ID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open the WhatsApp conversation of request %d: %w", req.ID, err)
 	}
