@@ -110,14 +110,13 @@ func (con *Console) inboxRequest(c *gin.Context) {
 	if id == 0 {
 		return
 	}
-	v, err := con.requestView(c, id, c.Query)
-	if err != nil {
-		con.fail(c, err)
-		return
-	}
-	v.bindSlots()
 	switch part := c.Query("fragment"); part {
 	case "summary", "thread":
+		v, _, _, err := con.requestParts(c, id)
+		if err != nil {
+			con.fail(c, err)
+			return
+		}
 		var buf bytes.Buffer
 		if err := con.pages["inbox_request"].ExecuteTemplate(&buf, "ir-"+part, v); err != nil {
 			con.log.ErrorContext(c.Request.Context(), "inbox request part failed", "part", part, "err", err)
@@ -128,21 +127,56 @@ func (con *Console) inboxRequest(c *gin.Context) {
 		c.Data(http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
 		return
 	}
+	v, err := con.requestView(c, id, c.Query)
+	if err != nil {
+		con.fail(c, err)
+		return
+	}
+	v.bindSlots()
 	con.render(c, http.StatusOK, "inbox_request", "Request from "+v.Name, v)
 }
 
-// requestView loads the request, its conversation and, for the desk while it is open, the suggested
-// slot and the picker's day (its branch, examination, doctor and day from get, else the request's).
+// requestView loads the request's page: its live parts (requestParts), what it asked for, a form
+// request's WhatsApp consent and, for the desk while it is open, the suggested slot and the picker's
+// day (its branch, examination, doctor and day from get, else the request's).
 func (con *Console) requestView(c *gin.Context, id scheduling.ID, get func(string) string) (*requestView, error) {
+	ctx := c.Request.Context()
+	v, r, cat, err := con.requestParts(c, id)
+	if err != nil {
+		return nil, err
+	}
+	v.Asked = askedFacts(cat, r)
+	if r.ConversationID == nil {
+		if v.WhatsApp, err = con.whatsappConsent(ctx, r.ID, cat.zone(r.Requested.BranchID)); err != nil {
+			return nil, err
+		}
+	}
+	if !v.CanAct {
+		return v, nil
+	}
+	if v.Users, err = con.assignable(ctx, r.AssigneeID); err != nil {
+		return nil, err
+	}
+	if v.Open {
+		if err := con.pickSlots(ctx, v, cat, r, get); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// requestParts loads what the page's live parts show, which the page fetches again on every change
+// it hears: the request's summary and its conversation.
+func (con *Console) requestParts(c *gin.Context, id scheduling.ID) (*requestView, inbox.Request, *catalog, error) {
 	ctx := c.Request.Context()
 	a := signedIn(c)
 	lead, err := con.inbox.Get(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, inbox.Request{}, nil, err
 	}
 	cat, err := con.catalog(ctx)
 	if err != nil {
-		return nil, err
+		return nil, inbox.Request{}, nil, err
 	}
 	r := lead.Request
 	loc, now := cat.zone(r.Requested.BranchID), con.now()
@@ -162,12 +196,11 @@ func (con *Console) requestView(c *gin.Context, id scheduling.ID, get func(strin
 		v.Stream = inboxPath + "/events"
 	}
 	v.CanResend = v.CanAct && con.resend != nil
-	v.Asked = askedFacts(cat, r)
 	if r.ConversationID != nil {
 		v.HasConversation, v.ConversationID = true, *r.ConversationID
 		conv, err := con.inbox.Conversation(ctx, *r.ConversationID)
 		if err != nil {
-			return nil, err
+			return nil, inbox.Request{}, nil, err
 		}
 		v.Handover = conv.Handover
 		if v.Phone == "" {
@@ -177,32 +210,24 @@ func (con *Console) requestView(c *gin.Context, id scheduling.ID, get func(strin
 	for _, m := range lead.Messages {
 		v.Messages = append(v.Messages, bubbleOf(m, now, loc))
 	}
-	if r.ConversationID == nil {
-		wa, err := con.inbox.WhatsAppConsentOf(ctx, r.ID)
-		if err != nil {
-			return nil, err
-		}
-		if wa != nil {
-			v.WhatsApp = &whatsappConsentView{Phone: wa.Phone, Given: whenText(wa.GivenAt, now, loc), Via: consentVia[wa.Via], Wording: wa.Wording}
-			if !wa.OptedOut.IsZero() {
-				v.WhatsApp.Stopped = whenText(wa.OptedOut, now, loc)
-			}
-			if wa.Confirmation != nil {
-				b := bubbleOf(*wa.Confirmation, now, loc)
-				v.WhatsApp.Confirmation = &b
-			}
-		}
-	}
-	if !v.CanAct {
-		return v, nil
-	}
-	if v.Users, err = con.assignable(ctx, r.AssigneeID); err != nil {
+	return v, r, cat, nil
+}
+
+// whatsappConsent is the consent to WhatsApp messages given with form request id as staff see it;
+// nil when none was given.
+func (con *Console) whatsappConsent(ctx context.Context, id scheduling.ID, loc *time.Location) (*whatsappConsentView, error) {
+	wa, err := con.inbox.WhatsAppConsentOf(ctx, id)
+	if err != nil || wa == nil {
 		return nil, err
 	}
-	if v.Open {
-		if err := con.pickSlots(ctx, v, cat, r, get); err != nil {
-			return nil, err
-		}
+	now := con.now()
+	v := &whatsappConsentView{Phone: wa.Phone, Given: whenText(wa.GivenAt, now, loc), Via: consentVia[wa.Via], Wording: wa.Wording}
+	if !wa.OptedOut.IsZero() {
+		v.Stopped = whenText(wa.OptedOut, now, loc)
+	}
+	if wa.Confirmation != nil {
+		b := bubbleOf(*wa.Confirmation, now, loc)
+		v.Confirmation = &b
 	}
 	return v, nil
 }
