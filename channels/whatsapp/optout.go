@@ -20,7 +20,7 @@ import (
 type Inbox interface {
 	Receive(ctx context.Context, tx pgx.Tx, in inbox.Inbound, also ...func(*pgx.Batch)) (*inbox.Conversation, *inbox.Message, bool, error)
 	ReceiveTx(ctx context.Context, opts pgx.TxOptions, fn func(pgx.Tx) error) error
-	Say(ctx context.Context, tx pgx.Tx, conv *inbox.Conversation, out inbox.Outbound) (*inbox.Message, error)
+	SayMany(ctx context.Context, tx pgx.Tx, conv *inbox.Conversation, outs []inbox.Outbound) ([]*inbox.Message, error)
 	Announce(id inbox.ID)
 }
 
@@ -111,8 +111,9 @@ func (a *Adapter) optOut(ctx context.Context, e *events.Message, contact Contact
 		if err := a.store.OptOut(ctx, tx, contact, info.ID, text, ackLang); err != nil {
 			return err
 		}
-		_, err = a.inbox.Say(ctx, tx, conv, inbox.Outbound{Key: stopAckPrefix + info.ID, Lang: ackLang,
-			Text: texts.T(ackLang, "whatsapp.stopped")})
+		// SayMany sets no savepoint: a failure rolls the whole transaction back anyway.
+		_, err = a.inbox.SayMany(ctx, tx, conv, []inbox.Outbound{{Key: stopAckPrefix + info.ID, Lang: ackLang,
+			Text: texts.T(ackLang, "whatsapp.stopped")}})
 		if err != nil {
 			return fmt.Errorf("queue the acknowledgement of a STOP: %w", err)
 		}
