@@ -2,8 +2,10 @@ package billing_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"clinic/billing"
@@ -18,7 +20,27 @@ import (
 func TestBookingWrittenWithItsDraftIsAllOrNothing(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	b := schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{billing.NewSessionListener()}})
+	// batched counts the bookings whose draft went in one batch with the session, and undone those
+	// whose batch the draft statement undid; bookings are written one at a time.
+	var batched, undone int
+	listener := billing.NewSessionListener()
+	prepare := listener.Prepare
+	listener.Prepare = func(ctx context.Context, db scheduling.DB, ch scheduling.Change) (scheduling.Prepared, bool, error) {
+		p, ok, err := prepare(ctx, db, ch)
+		if ok {
+			batched++
+			scan := p.Scan
+			p.Scan = func(row pgx.Row) error {
+				err := scan(row)
+				if errors.Is(err, scheduling.ErrUnprepared) {
+					undone++
+				}
+				return err
+			}
+		}
+		return p, ok, err
+	}
+	b := schedtest.NewWith(t, scheduling.Config{Listeners: []scheduling.Listener{listener}})
 	c := schedtest.NewClinic(t, b.Svc)
 	store := billing.NewStore(b.Pool, nil)
 	patients := make([]scheduling.ID, 5)
@@ -49,20 +71,24 @@ func TestBookingWrittenWithItsDraftIsAllOrNothing(t *testing.T) {
 
 	first := book(0, "read from the database")
 	counts("first", 1)
+	require.Equal(t, []int{0, 0}, []int{batched, undone}, "nothing remembered yet")
 	require.Equal(t, first.Total, book(1, "priced from memory").Total)
 	counts("from memory", 2)
+	require.Equal(t, []int{1, 0}, []int{batched, undone}, "written in one batch")
 
 	_, err := b.Pool.Exec(ctx, `INSERT INTO examination_prices (examination_id, branch_id, price) VALUES ($1, $2, 4321)`,
 		c.Consultation.ID, c.Branch.ID)
 	require.NoError(t, err)
 	require.EqualValues(t, 4321, book(2, "stale prices in memory").Subtotal)
 	counts("after stale prices", 3)
+	require.Equal(t, []int{2, 1}, []int{batched, undone}, "the batch with stale prices undone")
 
 	_, err = store.AddPackage(ctx, "test", patients[3], billing.PackageInput{Name: "One consultation",
 		ExaminationIDs: []scheduling.ID{c.Consultation.ID}, Uses: ptr[int64](1)})
 	require.NoError(t, err)
 	require.Positive(t, book(3, "patient with a package").PackageCovered)
 	counts("after a patient with records", 4)
+	require.Equal(t, []int{3, 2}, []int{batched, undone}, "the batch for a patient with records undone")
 
 	taken := c.Booking(c.At(5, 8, 0))
 	taken.PatientID = patients[4]
