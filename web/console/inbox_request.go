@@ -66,7 +66,8 @@ type requestView struct {
 	AsksPast     bool
 	Picker       pickerView
 	Alternatives []inboxSlot
-	// Errors by form: "convert", "reply", "reject", "assign", "handback".
+	// Errors by form: "convert", "reply", "reject", "assign", "handback", "whatsapp" (Send again on
+	// the WhatsApp card).
 	Errors       map[string]string
 	Result       *convertResult
 	SessionLink  string

@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -76,6 +77,14 @@ func TestARequestPageShowsTheWhatsAppConsentAndTheConfirmationsDelivery(t *testi
 	p = br.get(requestLink(r.ID))
 	require.NotContains(t, p.body, `action="`+resend+`"`, "a queued confirmation is not offered again")
 	require.Contains(t, p.body, "The message is queued to be sent again.")
+
+	// Sent again from a page drawn before (a double tap): refused, and the card says why.
+	again := br.post(resend, url.Values{"csrf": {token}})
+	require.Equal(t, http.StatusUnprocessableEntity, again.status, again.body)
+	card := regexp.MustCompile(`(?s)id="whatsapp">(.*?)</section>`).FindStringSubmatch(again.body)
+	require.NotNil(t, card, again.body)
+	require.Contains(t, card[1], `<p class="form-error" role="alert">Only a message that failed can be sent again; this one is queued.</p>`)
+	require.Equal(t, []scheduling.ID{got.Confirmation.ID}, ib.resent.retried(), "nothing queued twice")
 }
 
 func TestARequestPageShowsAStopAndLeavesTheConfirmationToStaff(t *testing.T) {

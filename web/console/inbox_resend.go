@@ -44,14 +44,15 @@ func (con *Console) inboxResend(c *gin.Context) {
 		con.errorPage(c, http.StatusNotFound, "No such message", "That message is not part of this request's conversation. Reload the page.")
 		return
 	}
+	// The card the message shows on: the conversation's, or the WhatsApp card of a form request.
+	card := "reply"
+	if confirmation {
+		card = "whatsapp"
+	}
 	if err := con.resend.Retry(c.Request.Context(), msg); err != nil {
-		con.refused(c, id, err, "reply", nil)
+		con.refused(c, id, err, card, nil)
 		return
 	}
 	con.flash(c, flashSuccess, "The message is queued to be sent again.")
-	if confirmation {
-		c.Redirect(http.StatusSeeOther, requestLink(id)+"#whatsapp")
-		return
-	}
-	c.Redirect(http.StatusSeeOther, requestLink(id)+"#reply")
+	c.Redirect(http.StatusSeeOther, requestLink(id)+"#"+card)
 }

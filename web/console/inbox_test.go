@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
 	"clinic/inbox"
@@ -37,11 +38,20 @@ type inboxBundle struct {
 // resender queues a failed message again as the outbox does, and remembers which.
 type resender struct {
 	store *inbox.Store
+	pool  *pgxpool.Pool
 	mu    sync.Mutex
 	ids   []scheduling.ID
 }
 
+// Retry refuses a message that did not fail, as the outbox does.
 func (r *resender) Retry(ctx context.Context, id inbox.ID) error {
+	var delivery inbox.Delivery
+	if err := r.pool.QueryRow(ctx, `SELECT delivery FROM messages WHERE id = $1`, id).Scan(&delivery); err != nil {
+		return err
+	}
+	if delivery != inbox.DeliveryFailed {
+		return scheduling.Rule("not_failed", "only a message that failed can be sent again; this one is %s", delivery)
+	}
 	r.mu.Lock()
 	r.ids = append(r.ids, id)
 	r.mu.Unlock()
@@ -59,7 +69,7 @@ func setupInbox(t *testing.T, feed bool) *inboxBundle {
 	ib := &inboxBundle{testBundle: setup(t), sent: &inboxtest.Recorder{}}
 	ib.store = inbox.NewStore(ib.Pool, slog.New(slog.DiscardHandler), ib.Svc.Now, ib.Svc, ib.sent,
 		inbox.Config{BaseURL: inboxtest.BaseURL})
-	ib.resent = &resender{store: ib.store}
+	ib.resent = &resender{store: ib.store, pool: ib.Pool}
 	deps := ib.deps
 	deps.Inbox, deps.Resend = ib.store, ib.resent
 	if feed {
