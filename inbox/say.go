@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -43,61 +42,19 @@ func (s *Store) Say(ctx context.Context, tx pgx.Tx, conv *Conversation, out Outb
 }
 
 func (s *Store) say(ctx context.Context, tx pgx.Tx, conv *Conversation, out Outbound, by author) (*Message, error) {
-	if conv == nil {
-		return nil, invalid("missing_conversation", "no conversation given")
-	}
-	if s.send == nil {
-		return nil, errors.New("say: the inbox has no sender")
-	}
-	choices, err := checkOutbound(&out)
+	o, err := s.checkOutgoing(conv, []Outbound{out})
 	if err != nil {
 		return nil, err
 	}
-	var msg *Message
+	var msgs []*Message
 	err = s.inTx(ctx, tx, func(tx pgx.Tx) error {
-		var consent bool
-		var lang string
-		err := tx.QueryRow(ctx, `SELECT channel, address, consent, lang FROM conversations WHERE id = $1`, conv.ID).
-			Scan(&out.Channel, &out.Address, &consent, &lang)
-		if err != nil {
-			return noRows(err, "conversation", conv.ID)
-		}
-		if !consent {
-			return rule("no_consent", "the patient has not written on this address, so the clinic may not message them there")
-		}
-		if out.Lang == "" {
-			out.Lang = lang
-		}
-		msg, err = scanMessage(tx.QueryRow(ctx, `
-			INSERT INTO messages AS m (conversation_id, channel, direction, key, text, choices, ask_phone, lang,
-				by_user, by_name, delivery, at)
-			VALUES ($1, $2, 'out', $3, $4, $5, $6, $7, $8, $9, 'queued', $10)
-			ON CONFLICT (conversation_id, key) DO NOTHING
-			RETURNING `+messageColumns,
-			conv.ID, out.Channel, out.Key, cut(out.Text, maxText), choices, out.AskPhone, cut(out.Lang, maxLang),
-			by.userID, by.name, s.now()))
-		if errors.Is(err, pgx.ErrNoRows) {
-			// Said before: the first recording stands and was sent then.
-			msg, err = scanMessage(tx.QueryRow(ctx, `SELECT `+messageColumns+` FROM messages m
-				WHERE m.conversation_id = $1 AND m.key = $2`, conv.ID, out.Key))
-			if err != nil {
-				return fmt.Errorf("load message said before: %w", err)
-			}
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("record outbound message: %w", err)
-		}
-		out.MessageID = msg.ID
-		if err := s.send.Send(ctx, tx, out); err != nil {
-			return fmt.Errorf("queue message %d: %w", msg.ID, err)
-		}
-		return nil
+		msgs, err = s.record(ctx, tx, conv.ID, o, by)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return msg, nil
+	return msgs[0], nil
 }
 
 // checkOutbound refuses an outbound message that cannot be said, gives it a key when it has none and

@@ -15,52 +15,64 @@ import (
 // A key said before keeps its first recording and is not sent again. The messages come back in the
 // order given. Unlike Say it sets no savepoint in tx: after an error tx is to be rolled back.
 func (s *Store) SayMany(ctx context.Context, tx pgx.Tx, conv *Conversation, outs []Outbound) ([]*Message, error) {
+	o, err := s.checkOutgoing(conv, outs)
+	if err != nil {
+		return nil, err
+	}
+	if len(outs) == 0 {
+		return []*Message{}, nil
+	}
+	if tx == nil {
+		var msgs []*Message
+		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+			var err error
+			msgs, err = s.record(ctx, tx, conv.ID, o, author{})
+			return err
+		})
+		return msgs, err
+	}
+	return s.record(ctx, tx, conv.ID, o, author{})
+}
+
+// outgoing is outbound messages checked and laid out in columns for one insert.
+type outgoing struct {
+	outs               []Outbound
+	keys, texts, langs []string
+	choices            [][]byte
+	askPhone           []bool
+}
+
+// checkOutgoing refuses, before any transaction, what cannot be said (checkOutbound), a missing
+// conversation and an inbox without a sender.
+func (s *Store) checkOutgoing(conv *Conversation, outs []Outbound) (*outgoing, error) {
 	if conv == nil {
 		return nil, invalid("missing_conversation", "no conversation given")
 	}
 	if s.send == nil {
 		return nil, errors.New("say: the inbox has no sender")
 	}
-	if len(outs) == 0 {
-		return []*Message{}, nil
-	}
-	many, ok := s.send.(ManySender)
-	if !ok {
-		msgs := make([]*Message, len(outs))
-		for i, out := range outs {
-			m, err := s.Say(ctx, tx, conv, out)
-			if err != nil {
-				return nil, err
-			}
-			msgs[i] = m
-		}
-		return msgs, nil
-	}
-	if tx == nil {
-		var msgs []*Message
-		err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-			var err error
-			msgs, err = s.SayMany(ctx, tx, conv, outs)
-			return err
-		})
-		return msgs, err
-	}
-	outs = append([]Outbound(nil), outs...)
-	keys, texts, langs := make([]string, len(outs)), make([]string, len(outs)), make([]string, len(outs))
-	choices, askPhone := make([][]byte, len(outs)), make([]bool, len(outs))
-	for i := range outs {
-		c, err := checkOutbound(&outs[i])
+	n := len(outs)
+	o := &outgoing{outs: append([]Outbound(nil), outs...), keys: make([]string, n), texts: make([]string, n),
+		langs: make([]string, n), choices: make([][]byte, n), askPhone: make([]bool, n)}
+	for i := range o.outs {
+		out := &o.outs[i]
+		c, err := checkOutbound(out)
 		if err != nil {
 			return nil, err
 		}
-		keys[i], texts[i], choices[i], askPhone[i] = outs[i].Key, cut(outs[i].Text, maxText), c, outs[i].AskPhone
-		langs[i] = cut(outs[i].Lang, maxLang)
+		o.keys[i], o.texts[i], o.choices[i], o.askPhone[i] = out.Key, cut(out.Text, maxText), c, out.AskPhone
+		o.langs[i] = cut(out.Lang, maxLang)
 	}
-	stored, err := s.insertOutbound(ctx, tx, conv.ID, keys, texts, choices, askPhone, langs)
+	return o, nil
+}
+
+// record stores the messages in one insert and hands those stored now to the sender in tx.
+func (s *Store) record(ctx context.Context, tx pgx.Tx, convID ID, o *outgoing, by author) ([]*Message, error) {
+	stored, err := s.insertOutbound(ctx, tx, convID, o, by)
 	if err != nil {
 		return nil, err
 	}
-	return s.queueOutbound(ctx, tx, many, conv.ID, outs, stored)
+	return s.queueOutbound(ctx, tx, convID, o.outs, stored)
 }
 
 // storedOutbound is a message insertOutbound stored, with what its sender needs besides.
@@ -73,14 +85,13 @@ type storedOutbound struct {
 // insertOutbound stores the messages in one insert, when the conversation has the patient's consent,
 // and returns those it stored by key; a key stored before is left as it was and missing from the
 // result, and so is every key when the conversation is missing or without consent.
-func (s *Store) insertOutbound(ctx context.Context, tx pgx.Tx, convID ID, keys, texts []string,
-	choices [][]byte, askPhone []bool, langs []string) (map[string]storedOutbound, error) {
+func (s *Store) insertOutbound(ctx context.Context, tx pgx.Tx, convID ID, o *outgoing, by author) (map[string]storedOutbound, error) {
 	rows, err := tx.Query(ctx, `
 		WITH m AS (
 		INSERT INTO messages AS m (conversation_id, channel, direction, key, text, choices, ask_phone, lang,
 			by_user, by_name, delivery, at)
 		SELECT c.id, c.channel, 'out', u.key, u.text, u.choices, u.ask_phone, left(COALESCE(NULLIF(u.lang, ''), c.lang), $3),
-			NULL, '', 'queued', $2
+			$9, $10, 'queued', $2
 		FROM conversations c, unnest($4::text[], $5::text[], $6::jsonb[], $7::boolean[], $8::text[]) WITH ORDINALITY
 			AS u(key, text, choices, ask_phone, lang, n)
 		WHERE c.id = $1 AND c.consent
@@ -89,7 +100,7 @@ func (s *Store) insertOutbound(ctx context.Context, tx pgx.Tx, convID ID, keys, 
 		RETURNING m.*
 		)
 		SELECT `+messageColumns+`, m.key, m.lang, m.channel, c.address FROM m, conversations c WHERE c.id = $1`,
-		convID, s.now(), maxLang, keys, texts, choices, askPhone, langs)
+		convID, s.now(), maxLang, o.keys, o.texts, o.choices, o.askPhone, o.langs, by.userID, by.name)
 	if err != nil {
 		return nil, fmt.Errorf("record outbound messages: %w", err)
 	}
@@ -110,10 +121,11 @@ func (s *Store) insertOutbound(ctx context.Context, tx pgx.Tx, convID ID, keys, 
 	return byKey, nil
 }
 
-// queueOutbound hands the messages stored now to the sender in one call and returns the messages in
+// queueOutbound hands the messages stored now to the sender, in one call when it is a ManySender, and
+// returns the messages in
 // the order of outs, loading those said before; none stored and none said before means the
 // conversation is missing or without consent.
-func (s *Store) queueOutbound(ctx context.Context, tx pgx.Tx, many ManySender, convID ID, outs []Outbound,
+func (s *Store) queueOutbound(ctx context.Context, tx pgx.Tx, convID ID, outs []Outbound,
 	stored map[string]storedOutbound) ([]*Message, error) {
 	if len(stored) == 0 {
 		var consent bool
@@ -146,8 +158,16 @@ func (s *Store) queueOutbound(ctx context.Context, tx pgx.Tx, many ManySender, c
 		}
 		msgs[i] = m
 	}
-	if err := many.SendMany(ctx, tx, send); err != nil {
-		return nil, fmt.Errorf("queue %d messages: %w", len(send), err)
+	if many, ok := s.send.(ManySender); ok {
+		if err := many.SendMany(ctx, tx, send); err != nil {
+			return nil, fmt.Errorf("queue %d messages: %w", len(send), err)
+		}
+		return msgs, nil
+	}
+	for _, out := range send {
+		if err := s.send.Send(ctx, tx, out); err != nil {
+			return nil, fmt.Errorf("queue message %d: %w", out.MessageID, err)
+		}
 	}
 	return msgs, nil
 }

@@ -93,10 +93,13 @@ func TestSayManyQueuesOnlyTheKeysNotSaidBefore(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, first.ID, msgs[1].ID)
 	require.Equal(t, "one", msgs[1].Text)
+	// Say queued "a" through the same sender; SayMany queued "b" alone.
 	batches := rec.Batches()
-	require.Len(t, batches, 1)
+	require.Len(t, batches, 2)
 	require.Len(t, batches[0], 1)
-	require.Equal(t, msgs[0].ID, batches[0][0].MessageID)
+	require.Equal(t, first.ID, batches[0][0].MessageID)
+	require.Len(t, batches[1], 1)
+	require.Equal(t, msgs[0].ID, batches[1][0].MessageID)
 }
 
 func TestSayManyNeedsThePatientToHaveWrittenFirst(t *testing.T) {
