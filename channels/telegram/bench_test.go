@@ -1,11 +1,8 @@
 package telegram_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"clinic/channels/telegram"
 	"clinic/channels/telegram/telegramtest"
@@ -140,23 +138,13 @@ func bareGinPosts(b *testing.B) float64 {
 }
 
 // post sends one update with the secret as Telegram does; anything but 200 fails the benchmark.
-func post(b *testing.B, client *http.Client, url string, u any) {
-	body, err := json.Marshal(u)
+func post(b *testing.B, client *http.Client, url string, u tgbotapi.Update) {
+	status, err := telegramtest.Deliver(client, url, secret, u)
 	if err != nil {
 		b.Error(err)
 		return
 	}
-	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(telegram.SecretHeader, secret)
-	resp, err := client.Do(req)
-	if err != nil {
-		b.Error(err)
-		return
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b.Errorf("status %d", resp.StatusCode)
+	if status != http.StatusOK {
+		b.Errorf("status %d", status)
 	}
 }

@@ -1,9 +1,9 @@
 package telegram_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -247,25 +247,20 @@ func TestTheSameUpdateTwiceIsOneStoredMessage(t *testing.T) {
 func TestOneUpdateDeliveredManyTimesAtOnceIsOneMessageAndOneAnswer(t *testing.T) {
 	t.Parallel()
 	st := setupStack(t, false)
-	body, err := json.Marshal(telegramtest.Patient{ID: 7005, FirstName: "Maria", Lang: "en"}.Text(500, "hello"))
-	require.NoError(t, err)
+	u := telegramtest.Patient{ID: 7005, FirstName: "Maria", Lang: "en"}.Text(500, "hello")
 	const deliveries = 12
-	statuses := make(chan string, deliveries)
+	statuses := make(chan error, deliveries)
 	for range deliveries {
 		go func() {
-			req, _ := http.NewRequest(http.MethodPost, st.webhook, bytes.NewReader(body))
-			req.Header.Set(telegram.SecretHeader, secret)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				statuses <- err.Error()
-				return
+			status, err := telegramtest.Deliver(http.DefaultClient, st.webhook, secret, u)
+			if err == nil && status != http.StatusOK {
+				err = fmt.Errorf("status %d", status)
 			}
-			resp.Body.Close()
-			statuses <- resp.Status
+			statuses <- err
 		}()
 	}
 	for range deliveries {
-		require.Equal(t, "200 OK", <-statuses)
+		require.NoError(t, <-statuses)
 	}
 	require.Equal(t, 1, st.count(t, `SELECT count(*) FROM messages WHERE direction = 'in'`))
 	require.Equal(t, 1, st.count(t, `SELECT count(*) FROM messages WHERE direction = 'out'`))

@@ -3,6 +3,7 @@ package telegramtest
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -50,22 +51,33 @@ func (p Patient) Contact(updateID int, contactUserID int64, phone string) tgbota
 // Telegram does, and returns the status.
 func Post(t testing.TB, url, secret string, u tgbotapi.Update) int {
 	t.Helper()
-	body, err := json.Marshal(u)
+	status, err := Deliver(http.DefaultClient, url, secret, u)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return status
+}
+
+// Deliver is Post through client, for callers that may not stop the test (other goroutines): it
+// returns what went wrong instead.
+func Deliver(client *http.Client, url, secret string, u tgbotapi.Update) (int, error) {
+	body, err := json.Marshal(u)
+	if err != nil {
+		return 0, err
+	}
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if secret != "" {
 		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", secret)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
+	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	return resp.StatusCode
+	return resp.StatusCode, nil
 }
