@@ -16,12 +16,6 @@ func TestBrowserBookFromAFreeSlotThroughAnAlternativeThenRescheduleAndCancel(t *
 	t.Parallel()
 	ctx := browsertest.New(t, browsertest.Options{Width: 1024, Height: 900})
 	base, email, password := demoServer(t)
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		require.NoError(t, err)
-		return s
-	}
 	location := func() string {
 		t.Helper()
 		at, err := chromedp.Run(ctx, chromedp.Location())
@@ -38,13 +32,7 @@ func TestBrowserBookFromAFreeSlotThroughAnAlternativeThenRescheduleAndCancel(t *
 		))
 	}
 
-	require.NoError(t, chromedp.Do(ctx,
-		chromedp.Navigate(base+"/console/book"),
-		chromedp.SendKeys(chromedp.ID("email"), email),
-		chromedp.SendKeys(chromedp.ID("password"), password),
-		chromedp.Click(chromedp.CSS("button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS(".book-find")),
-	))
+	text := onBookingPage(t, ctx, base, email, password).text
 	require.Equal(t, "Book a session", text("h1"))
 
 	// Tick an examination, list the day's free times and pick the first.
