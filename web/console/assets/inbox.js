@@ -129,14 +129,12 @@
       refreshThread();
     }
   });
-  events.addEventListener("reload", () => {
+  const refreshAll = () => {
     refreshSummary();
     refreshThread();
-  });
+  };
+  events.addEventListener("reload", refreshAll);
   // Once the stream is open every change reaches it; what changed between the page being drawn and
   // then (or while a dropped stream reconnected) is caught by fetching its parts once more.
-  events.addEventListener("open", () => {
-    refreshSummary();
-    refreshThread();
-  });
+  events.addEventListener("open", refreshAll);
 })();
