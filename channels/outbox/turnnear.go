@@ -3,11 +3,11 @@ package outbox
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"clinic/scheduling"
+	"clinic/scheduling/changefeed"
 	"clinic/scheduling/queue"
 )
 
@@ -121,9 +121,9 @@ func (o *Outbox) turnNearSweep(ctx context.Context) error {
 	return nil
 }
 
-// followQueues listens for session changes and looks at the changed queue at once, until ctx ends;
-// a lost connection is opened again after a pause. Notices that arrive while a queue is being looked
-// at are merged, so a burst of changes costs one look per queue.
+// followQueues listens for session changes and looks at the changed queue at once, until ctx ends
+// (changefeed.Listen opens a lost connection again). Notices that arrive while a queue is being
+// looked at are merged, so a burst of changes costs one look per queue.
 func (o *Outbox) followQueues(ctx context.Context) {
 	dirty := make(chan scheduling.Notice, 256)
 	looking := make(chan struct{})
@@ -132,50 +132,20 @@ func (o *Outbox) followQueues(ctx context.Context) {
 		o.lookAtQueues(ctx, dirty)
 	}()
 	defer func() { <-looking }()
-	backoff := 100 * time.Millisecond
-	for ctx.Err() == nil {
-		err := o.listen(ctx, dirty)
-		if ctx.Err() != nil {
-			return
-		}
-		o.log.WarnContext(ctx, "outbox: lost the session change feed; listening again", "err", err, "retry_in", backoff)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, 5*time.Second)
-	}
-}
-
-func (o *Outbox) listen(ctx context.Context, dirty chan<- scheduling.Notice) error {
-	conn, err := o.pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
-	pc := conn.Hijack()
-	defer pc.Close(context.WithoutCancel(ctx))
-	if _, err := pc.Exec(ctx, "LISTEN "+pgx.Identifier{scheduling.NotifyChannel}.Sanitize()); err != nil {
-		return err
-	}
-	for {
-		note, err := pc.WaitForNotification(ctx)
-		if err != nil {
-			return err
-		}
-		n, err := scheduling.ParseNotice(note.Payload)
+	changefeed.Listen(ctx, o.pool, o.log, scheduling.NotifyChannel, changefeed.Listener{Notice: func(payload string) {
+		n, err := scheduling.ParseNotice(payload)
 		if err != nil {
 			o.log.ErrorContext(ctx, "outbox: unreadable session notice", "err", err)
-			continue
+			return
 		}
 		if n.Action == scheduling.ActionBooked {
-			continue // a new booking puts nobody nearer the doctor
+			return // a new booking puts nobody nearer the doctor
 		}
 		select {
 		case dirty <- n:
 		default: // far behind: the periodic sweep catches up
 		}
-	}
+	}})
 }
 
 // lookAtQueues runs TurnNear for each changed queue, once per batch of notices.

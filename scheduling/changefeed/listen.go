@@ -10,7 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// Listener is what Listen tells about one PostgreSQL notification channel.
+// Listener is what Listen tells about one PostgreSQL notification channel; a nil func is not called.
 type Listener struct {
 	// Listening is called each time LISTEN is in place: nothing committed after it is missed.
 	Listening func()
@@ -32,7 +32,9 @@ func Listen(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger, channe
 		}
 		logger.WarnContext(ctx, "lost the connection listening for changes; reconnecting", "channel", channel,
 			"err", err, "retry_in", backoff)
-		l.Lost()
+		if l.Lost != nil {
+			l.Lost()
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -52,7 +54,9 @@ func listenOnce(ctx context.Context, pool *pgxpool.Pool, channel string, l Liste
 	if _, err := pc.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
 		return fmt.Errorf("listen on %s: %w", channel, err)
 	}
-	l.Listening()
+	if l.Listening != nil {
+		l.Listening()
+	}
 	for {
 		note, err := pc.WaitForNotification(ctx)
 		if err != nil {
