@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"time"
-
-	"clinic/channels/whatsapp"
 )
 
 // whatsappOffered reports whether the booking form offers to send the confirmation and reminders on
@@ -13,13 +11,12 @@ import (
 // that never come; a link that is only disconnected for a while still counts, since the outbox sends
 // once it is back. A state that cannot be read in time offers nothing.
 func (s *Server) whatsappOffered(ctx context.Context) bool {
-	for _, src := range s.channels {
-		if wa, ok := src.(*whatsapp.Health); ok {
-			ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-			defer cancel()
-			l, err := wa.Link(ctx)
-			return err == nil && l.Linked()
-		}
+	wa := s.whatsappHealth()
+	if wa == nil {
+		return false
 	}
-	return false
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	l, err := wa.Link(ctx)
+	return err == nil && l.Linked()
 }

@@ -22,12 +22,20 @@ func (s *Server) whatsappRoutes(api *gin.RouterGroup) {
 	g.POST("/unlink", s.whatsappUnlink)
 }
 
-// whatsappChannel is the WhatsApp channel among the health sources, nil when it is not set up.
-func (s *Server) whatsappChannel(c *gin.Context) *whatsapp.Health {
+// whatsappHealth is the WhatsApp channel among the health sources, nil when it is not set up.
+func (s *Server) whatsappHealth() *whatsapp.Health {
 	for _, src := range s.channels {
 		if h, ok := src.(*whatsapp.Health); ok {
 			return h
 		}
+	}
+	return nil
+}
+
+// whatsappChannel is the WhatsApp channel, or nil having answered 404 when it is not set up.
+func (s *Server) whatsappChannel(c *gin.Context) *whatsapp.Health {
+	if h := s.whatsappHealth(); h != nil {
+		return h
 	}
 	abort(c, http.StatusNotFound, "not_found", "the WhatsApp channel is not set up on this server")
 	return nil
