@@ -138,7 +138,7 @@ func qualifiedDoctors(exams []Examination) []ID {
 func (s *Service) loadCalendar(ctx context.Context, branch *Branch, loc *time.Location, exams []Examination, doctorIDs []ID, room *ID, exclude ID, from, to Date, around *availability.Interval) (*calendar, error) {
 	batch := &pgx.Batch{}
 	cal := queueCalendar(batch, branch, loc, exams, doctorIDs, room, exclude, from, to, around)
-	batch.Queue(catalogVersionSQL).QueryRow(func(row pgx.Row) error { return row.Scan(&cal.version) })
+	QueueCatalogVersion(batch, &cal.version)
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("load calendar: %w", err)
 	}

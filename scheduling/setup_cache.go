@@ -88,7 +88,7 @@ func (s *Service) loadVersionedSetup(ctx context.Context, branchID ID, examIDs [
 	}
 	batch := &pgx.Batch{}
 	var version int64
-	batch.Queue(catalogVersionSQL).QueryRow(func(row pgx.Row) error { return row.Scan(&version) })
+	QueueCatalogVersion(batch, &version)
 	st := queueSetup(batch, branchID, examIDs)
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, err
@@ -115,7 +115,7 @@ func (s *Service) cachedCalendar(ctx context.Context, key string, doctor ID, fro
 	}
 	batch := &pgx.Batch{}
 	var version int64
-	batch.Queue(catalogVersionSQL).QueryRow(func(row pgx.Row) error { return row.Scan(&version) })
+	QueueCatalogVersion(batch, &version)
 	cal := queueCalendar(batch, st.branch, st.loc, st.exams, doctors, nil, 0, from, to, nil)
 	if err := s.db.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, err
