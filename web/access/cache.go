@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"clinic/scheduling/changefeed"
 )
 
 // Every API request checks its token. A server that runs WatchRevocations keeps the tokens it has
@@ -99,22 +101,13 @@ func (c *tokenCache) watching(live bool) {
 // listens, and whenever its connection is lost, every token is checked in the database. It returns
 // when ctx ends.
 func (s *Store) WatchRevocations(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) {
-	backoff := 100 * time.Millisecond
-	for ctx.Err() == nil {
-		err := s.listen(ctx, pool)
-		s.cache.watching(false)
-		if ctx.Err() != nil {
-			return
-		}
-		logger.WarnContext(ctx, "token revocation watch lost its connection; checking every token until it is back",
-			"err", err, "retry_in", backoff)
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(backoff):
-		}
-		backoff = min(2*backoff, 5*time.Second)
-	}
+	changefeed.Listen(ctx, pool, logger, revocationChannel, changefeed.Listener{
+		// Anything remembered before now may have been revoked unnoticed.
+		Listening: func() { s.cache.watching(true) },
+		Notice:    func(string) { s.cache.forget() },
+		Lost:      func() { s.cache.watching(false) },
+	})
+	s.cache.watching(false)
 }
 
 // Watching reports whether WatchRevocations is listening, and so whether checked tokens are remembered.
@@ -122,25 +115,4 @@ func (s *Store) Watching() bool {
 	s.cache.mu.Lock()
 	defer s.cache.mu.Unlock()
 	return s.cache.live
-}
-
-func (s *Store) listen(ctx context.Context, pool *pgxpool.Pool) error {
-	conn, err := pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
-	// The connection ends its life listening; it is never handed back to the pool.
-	pc := conn.Hijack()
-	defer pc.Close(context.WithoutCancel(ctx))
-	if _, err := pc.Exec(ctx, "LISTEN "+revocationChannel); err != nil {
-		return err
-	}
-	// Anything remembered before now may have been revoked unnoticed.
-	s.cache.watching(true)
-	for {
-		if _, err := pc.WaitForNotification(ctx); err != nil {
-			return err
-		}
-		s.cache.forget()
-	}
 }
