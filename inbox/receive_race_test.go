@@ -55,23 +55,36 @@ func raceWith(t *testing.T, b *inboxtest.Bundle, first inbox.Inbound, receive fu
 	return conv, func() { require.NoError(t, tx.Commit(ctx)) }, done
 }
 
-// A delivery that waits on another delivery of the same message and loses leaves nothing of its own:
-// not the message, nor its changes to the conversation.
-func TestADeliveryThatLosesTheRaceChangesNothing(t *testing.T) {
-	t.Parallel()
-	b := inboxtest.New(t)
-	again := inbound("race", "hi")
-	again.Phone = "+351912345678"
-	conv, commit, done := raceBehindAnOpenTurn(t, b, inbound("race", "hi"), again)
-	commit()
+// losingDelivery is the second delivery of inbound("race", "hi"), carrying a phone the first did not,
+// so that whatever it changed in the conversation would show.
+func losingDelivery() inbox.Inbound {
+	in := inbound("race", "hi")
+	in.Phone = "+351912345678"
+	return in
+}
 
-	r := <-done
-	require.NoError(t, r.err)
+// requireLostWithoutTrace checks that the losing delivery r was told it is a duplicate in conv and
+// left nothing of its own: no second message, and not its phone.
+func requireLostWithoutTrace(t *testing.T, b *inboxtest.Bundle, conv *inbox.Conversation, r received) {
+	t.Helper()
 	require.True(t, r.dup)
 	require.Equal(t, conv.ID, r.conv.ID)
 	require.Equal(t, 1, count(t, b, `SELECT count(*) FROM messages`))
 	require.Equal(t, 1, count(t, b, `SELECT count(*) FROM conversations WHERE phone = ''`),
 		"the losing delivery's phone is not kept")
+}
+
+// A delivery that waits on another delivery of the same message and loses leaves nothing of its own:
+// not the message, nor its changes to the conversation.
+func TestADeliveryThatLosesTheRaceChangesNothing(t *testing.T) {
+	t.Parallel()
+	b := inboxtest.New(t)
+	conv, commit, done := raceBehindAnOpenTurn(t, b, inbound("race", "hi"), losingDelivery())
+	commit()
+
+	r := <-done
+	require.NoError(t, r.err)
+	requireLostWithoutTrace(t, b, conv, r)
 }
 
 // In a caller's transaction, the losing delivery is told to roll back and receive again (ErrRaced),
@@ -81,8 +94,7 @@ func TestADeliveryThatLosesTheRaceInATransactionIsReceivedAgain(t *testing.T) {
 	t.Parallel()
 	b := inboxtest.New(t)
 	ctx := context.Background()
-	again := inbound("race", "hi")
-	again.Phone = "+351912345678"
+	again := losingDelivery()
 	var errs []error
 	conv, commit, done := raceWith(t, b, inbound("race", "hi"), func() received {
 		var r received
@@ -101,11 +113,7 @@ func TestADeliveryThatLosesTheRaceInATransactionIsReceivedAgain(t *testing.T) {
 	require.Len(t, errs, 2)
 	require.ErrorIs(t, errs[0], inbox.ErrRaced)
 	require.NoError(t, errs[1])
-	require.True(t, r.dup)
-	require.Equal(t, conv.ID, r.conv.ID)
-	require.Equal(t, 1, count(t, b, `SELECT count(*) FROM messages`))
-	require.Equal(t, 1, count(t, b, `SELECT count(*) FROM conversations WHERE phone = ''`),
-		"the losing delivery's phone is not kept")
+	requireLostWithoutTrace(t, b, conv, r)
 }
 
 // One conversation's messages are answered one at a time: a second message waits until the
