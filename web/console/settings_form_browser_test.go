@@ -62,6 +62,8 @@ func TestBrowserBookingFormSettings(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`li.custom-field`)),
 		chromedp.SetValue(chromedp.ID("vis_email"), "required"),
 		chromedp.Click(chromedp.CSS(`.form-actions > button[value=save].button-primary`)),
+		// The page before the save shows the custom field too: wait for the save's own notice.
+		chromedp.WaitVisible(chromedp.Search(`//*[contains(@class, "flash") and contains(., "The booking form is saved.")]`)),
 		chromedp.WaitVisible(chromedp.CSS(`li.custom-field`)),
 	))
 	body, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
